@@ -1,0 +1,68 @@
+app_name = "fiber_onboarding"
+app_title = "Fiber Onboarding"
+app_publisher = "fiber_onboarding developers"
+app_description = "B2B fiber-link onboarding for Brazilian ISPs: proposal to active circuit"
+app_email = "dev@fiber-onboarding.invalid"
+app_license = "MIT"
+
+required_apps = ["frappe/erpnext"]
+
+# ---------------------------------------------------------------------------------------------------------------
+# Install, migrate and tests
+# ---------------------------------------------------------------------------------------------------------------
+before_install = "fiber_onboarding.setup.install.check_versions"
+after_install = "fiber_onboarding.setup.install.after_install"
+before_migrate = "fiber_onboarding.setup.install.check_versions"
+after_migrate = "fiber_onboarding.setup.install.after_migrate"
+before_tests = "fiber_onboarding.setup.install.before_tests"
+before_uninstall = "fiber_onboarding.setup.install.before_uninstall"
+
+export_python_type_annotations = True
+
+# ---------------------------------------------------------------------------------------------------------------
+# Permissions: a portal customer sees only the records of the Customer they are a portal user of
+# ---------------------------------------------------------------------------------------------------------------
+CUSTOMER_SCOPED_DOCTYPES = (
+	"Fiber Onboarding",
+	"Fiber Proposal",
+	"Fiber Boleto",
+	"Fiber Contract",
+	"Fiber Project",
+	"Site Visit",
+	"Circuit",
+)
+
+permission_query_conditions = {
+	doctype: "fiber_onboarding.permissions.get_permission_query_conditions" for doctype in CUSTOMER_SCOPED_DOCTYPES
+}
+has_permission = {doctype: "fiber_onboarding.permissions.has_permission" for doctype in CUSTOMER_SCOPED_DOCTYPES}
+has_website_permission = {
+	doctype: "fiber_onboarding.permissions.has_website_permission" for doctype in CUSTOMER_SCOPED_DOCTYPES
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scheduler (the test runner disables the scheduler: tests call these functions directly)
+# ---------------------------------------------------------------------------------------------------------------
+scheduler_events = {
+	"hourly": [
+		"fiber_onboarding.tasks.sweep_sla",
+		"fiber_onboarding.tasks.send_due_projects",
+		"fiber_onboarding.tasks.close_test_phases",
+	],
+	"daily": [
+		"fiber_onboarding.tasks.expire_boletos",
+	],
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Portal
+# ---------------------------------------------------------------------------------------------------------------
+portal_menu_items = [
+	{"title": "Minhas ativações", "route": "/ativacoes", "role": "Fiber Customer"},
+]
+
+website_route_rules = [
+	{"from_route": "/ativacoes/<name>", "to_route": "ativacoes/caso"},
+]
+
+role_home_page = {"Fiber Customer": "ativacoes"}

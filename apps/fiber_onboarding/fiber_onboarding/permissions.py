@@ -1,0 +1,66 @@
+"""Row-level isolation for portal customers.
+
+One criterion serves every customer-scoped DocType (they all carry a ``customer`` Link): a user whose only
+fiber role is the portal role "Fiber Customer" sees a record only when its customer lists that user among the
+Customer's portal users. Staff roles keep what their DocType permissions grant. These hooks can only deny,
+never grant beyond the roles' DocType permissions.
+"""
+
+import frappe
+
+CUSTOMER_ROLE = "Fiber Customer"
+STAFF_ROLES = frozenset(
+	{
+		"System Manager",
+		"Fiber Sales",
+		"Fiber Finance",
+		"Fiber Projects",
+		"Fiber Field Technician",
+		"Fiber Activation",
+		"Fiber Onboarding Manager",
+	}
+)
+
+
+def is_staff(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return True
+	return bool(STAFF_ROLES.intersection(frappe.get_roles(user)))
+
+
+def customers_of(user: str | None = None) -> list[str]:
+	"""Customers that list ``user`` as a portal user."""
+	user = user or frappe.session.user
+	if user == "Guest":
+		return []
+	return frappe.get_all(
+		"Portal User", filters={"user": user, "parenttype": "Customer"}, pluck="parent", ignore_permissions=True
+	)
+
+
+def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if is_staff(user):
+		return ""
+	customers = customers_of(user)
+	if not customers:
+		return "1=0"
+	values = ", ".join(frappe.db.escape(c) for c in customers)
+	return f"`tab{doctype}`.`customer` in ({values})"
+
+
+def can_see(doc, user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if is_staff(user):
+		return True
+	customer = doc.get("customer")
+	return bool(customer) and customer in customers_of(user)
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False) -> bool:
+	return can_see(doc, user)
+
+
+def has_website_permission(doc, ptype: str | None = None, user: str | None = None, verbose: bool = False) -> bool:
+	return can_see(doc, user)

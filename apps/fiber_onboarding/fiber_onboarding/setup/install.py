@@ -1,0 +1,67 @@
+"""Install, migrate and test setup. Everything here is idempotent and never overwrites staff edits."""
+
+import frappe
+from frappe import _
+
+SUPPORTED_MAJOR = 15
+
+# Each installer creates what is missing and leaves existing records alone. Order matters: roles before
+# workflows (transitions name roles), workflow states/actions before workflows, templates before settings.
+INSTALLERS = (
+	"fiber_onboarding.setup.roles.ensure_roles",
+	"fiber_onboarding.setup.email_templates.ensure_email_templates",
+	"fiber_onboarding.setup.workflows.ensure_workflows",
+	"fiber_onboarding.setup.settings.ensure_settings",
+	"fiber_onboarding.setup.desk.ensure_desk",
+)
+
+
+class UnsupportedVersionError(frappe.ValidationError):
+	pass
+
+
+def major(version: str) -> int:
+	try:
+		return int(str(version).split(".")[0])
+	except ValueError:
+		return 0
+
+
+def check_versions():
+	"""Refuse to install or migrate on a Frappe/ERPNext major this app was not built for."""
+	import erpnext
+
+	for app, version in (("Frappe", frappe.__version__), ("ERPNext", erpnext.__version__)):
+		if major(version) != SUPPORTED_MAJOR:
+			frappe.throw(
+				_("fiber_onboarding supports {0} v{1} only; this site runs {0} {2}.").format(
+					app, SUPPORTED_MAJOR, version
+				),
+				UnsupportedVersionError,
+				title=_("Unsupported version"),
+			)
+
+
+def ensure_setup():
+	for path in INSTALLERS:
+		frappe.get_attr(path)()
+
+
+def after_install():
+	ensure_setup()
+
+
+def after_migrate():
+	ensure_setup()
+
+
+def before_tests():
+	"""The test runner calls only the tested app's before_tests: complete ERPNext setup, then ours."""
+	from fiber_onboarding.setup.test_setup import prepare_test_site
+
+	prepare_test_site()
+
+
+def before_uninstall():
+	for path in ("fiber_onboarding.setup.workflows.remove_workflows",):
+		frappe.get_attr(path)()
