@@ -33,9 +33,12 @@ CUSTOMER_SCOPED_DOCTYPES = (
 )
 
 permission_query_conditions = {
-	doctype: "fiber_onboarding.permissions.get_permission_query_conditions" for doctype in CUSTOMER_SCOPED_DOCTYPES
+	doctype: "fiber_onboarding.permissions.get_permission_query_conditions"
+	for doctype in CUSTOMER_SCOPED_DOCTYPES
 }
-has_permission = {doctype: "fiber_onboarding.permissions.has_permission" for doctype in CUSTOMER_SCOPED_DOCTYPES}
+has_permission = {
+	doctype: "fiber_onboarding.permissions.has_permission" for doctype in CUSTOMER_SCOPED_DOCTYPES
+}
 has_website_permission = {
 	doctype: "fiber_onboarding.permissions.has_website_permission" for doctype in CUSTOMER_SCOPED_DOCTYPES
 }

@@ -35,7 +35,10 @@ def customers_of(user: str | None = None) -> list[str]:
 	if user == "Guest":
 		return []
 	return frappe.get_all(
-		"Portal User", filters={"user": user, "parenttype": "Customer"}, pluck="parent", ignore_permissions=True
+		"Portal User",
+		filters={"user": user, "parenttype": "Customer"},
+		pluck="parent",
+		ignore_permissions=True,
 	)
 
 
@@ -62,5 +65,7 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 	return can_see(doc, user)
 
 
-def has_website_permission(doc, ptype: str | None = None, user: str | None = None, verbose: bool = False) -> bool:
+def has_website_permission(
+	doc, ptype: str | None = None, user: str | None = None, verbose: bool = False
+) -> bool:
 	return can_see(doc, user)

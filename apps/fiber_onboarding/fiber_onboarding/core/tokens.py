@@ -33,7 +33,9 @@ def _unb64(text: str) -> bytes:
 def make_token(secret: bytes | str, purpose: str, name: str, expires_at: int) -> str:
 	if isinstance(secret, str):
 		secret = secret.encode()
-	payload = _b64(json.dumps({"p": purpose, "n": name, "e": int(expires_at)}, separators=(",", ":")).encode())
+	payload = _b64(
+		json.dumps({"p": purpose, "n": name, "e": int(expires_at)}, separators=(",", ":")).encode()
+	)
 	signature = _b64(hmac.new(secret, payload.encode("ascii"), hashlib.sha256).digest())
 	return f"{payload}.{signature}"
 

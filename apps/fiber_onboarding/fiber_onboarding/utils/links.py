@@ -33,5 +33,7 @@ def verify(token: str, purpose: str) -> str:
 		return read_token(_secret(), token or "", purpose, int(time.time()))
 	except TokenError as e:
 		if e.code == "expired":
-			frappe.throw(_("This link has expired. Log in to the portal to continue."), frappe.PermissionError)
+			frappe.throw(
+				_("This link has expired. Log in to the portal to continue."), frappe.PermissionError
+			)
 		frappe.throw(_("Invalid link."), frappe.PermissionError)
