@@ -1,0 +1,59 @@
+"""The demo site made by ``bin/setup``: a Brazilian company, a local outbox and a case in every stage.
+
+E-mails land in the Email Queue and never leave the machine: ``bin/setup`` sets ``mute_emails`` in the site
+config, and the outgoing account points at the loopback interface.
+"""
+
+import frappe
+
+from fiber_onboarding.setup.company import DEFAULT_ABBR, DEFAULT_COMPANY, ensure_brazil_company
+from fiber_onboarding.setup.test_setup import ensure_test_bank_agreement, ensure_test_settings
+
+OUTBOX = "Caixa de saída local"
+OUTBOX_EMAIL = "ativacao@fibra-demo.example.com"
+
+
+def ensure_local_outbox() -> str:
+	if not frappe.db.exists("Email Account", OUTBOX):
+		account = frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": OUTBOX,
+				"email_id": OUTBOX_EMAIL,
+				"enable_incoming": 0,
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "127.0.0.1",
+				"smtp_port": 25,
+				"no_smtp_authentication": 1,
+				"awaiting_password": 0,
+			}
+		)
+		account.flags.ignore_validate = True  # validate would open an SMTP connection
+		account.insert(ignore_permissions=True)
+	return OUTBOX
+
+
+def setup_demo_site():
+	frappe.set_user("Administrator")
+	company = ensure_brazil_company(DEFAULT_COMPANY, DEFAULT_ABBR)
+	ensure_local_outbox()
+
+	from fiber_onboarding.setup.install import ensure_setup
+
+	ensure_setup()
+	agreement = ensure_test_bank_agreement(company)
+	ensure_test_settings(company, agreement)
+	frappe.db.set_single_value("System Settings", {"language": "pt-BR", "time_zone": "America/Sao_Paulo"})
+	frappe.db.commit()
+
+	from fiber_onboarding.setup.demo import make_demo
+
+	result = make_demo() or {}
+	frappe.db.commit()
+	portal_user = result.get("portal_user", "") if isinstance(result, dict) else ""
+	password = result.get("password", "") if isinstance(result, dict) else ""
+	site_path = frappe.get_site_path(".fo-demo-done")
+	with open(site_path, "w") as fh:
+		fh.write(f"{portal_user} / {password}\n" if portal_user else "\n")
+	print(f"demo data ready ({portal_user or 'no portal user'})")
