@@ -1,0 +1,6 @@
+import frappe
+from frappe.model.document import Document
+
+
+class FiberOnboarding(Document):
+	pass
