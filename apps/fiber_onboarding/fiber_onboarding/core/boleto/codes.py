@@ -1,0 +1,189 @@
+"""FEBRABAN boleto arithmetic: 44-digit barcode, 47-digit linha digitável, check digits, due-date factor.
+
+Plain Python, no frappe. Money is handled as integer centavos. Layout (brazil-banking.md §2-§5):
+
+barcode  = bank(3) currency(1) general DV(1) factor(4) amount(10) free field(25)
+line     = bank+currency+ff[0:5] DV | ff[5:15] DV | ff[15:25] DV | general DV | factor+amount
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+BASE_DATE = date(1997, 10, 7)
+CYCLE_START = date(2000, 7, 3)  # first date with factor 1000
+WINDOW_BEFORE = 3000  # Itaú annex 6: factors accepted from 3 000 days before ...
+WINDOW_AFTER = 5500  # ... to 5 500 days after the current date
+MAX_CENTS = 9_999_999_999  # R$ 99.999.999,99 (10 digits)
+
+
+class BoletoError(ValueError):
+	"""Invalid boleto input. ``str(error)`` is a pt-BR message for the user."""
+
+	def __init__(self, message: str, code: str = "invalid"):
+		super().__init__(message)
+		self.message = message
+		self.code = code
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Check digits
+# ---------------------------------------------------------------------------------------------------------------
+
+# Luhn-style mod 10: value contributed by a digit multiplied by 2 (sum of the product's digits)
+_DOUBLE = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+_ASCII_ZERO = 48
+
+
+def mod10(digits: str) -> int:
+	"""Mod 10 DV (weights 2, 1, 2 … from the right; products' digits summed; 10 → 0)."""
+	total = 0
+	double = True
+	for ch in reversed(digits):
+		d = ord(ch) - _ASCII_ZERO
+		total += _DOUBLE[d] if double else d
+		double = not double
+	return (10 - total % 10) % 10
+
+
+# Weights 2..9 cycling from the right, precomputed for the 43 digits of the general DV (left to right)
+_W43 = tuple(2 + (42 - i) % 8 for i in range(43))
+
+
+def mod11_weights_from_right(digits: str, low: int = 2, high: int = 9) -> int:
+	"""Weighted sum with weights low..high cycling from the rightmost digit."""
+	total = 0
+	w = low
+	for ch in reversed(digits):
+		total += (ord(ch) - _ASCII_ZERO) * w
+		w = low if w == high else w + 1
+	return total
+
+
+def general_dv(digits43: str) -> int:
+	"""Barcode position 5: mod 11 over the other 43 digits; 0, 10 and 11 become 1 (never 0)."""
+	total = 0
+	for ch, w in zip(digits43, _W43, strict=False):
+		total += (ord(ch) - _ASCII_ZERO) * w
+	dv = 11 - total % 11
+	return 1 if dv > 9 else dv
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Due-date factor
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def factor_for(due: date) -> int:
+	"""Due-date factor (1000-9999), with the 2025-02-22 rollover and the following ones every 9 000 days."""
+	if due < CYCLE_START:
+		raise BoletoError(
+			"Data de vencimento {} anterior a 03/07/2000 não é representável no fator de vencimento.".format(
+				due.strftime("%d/%m/%Y")
+			),
+			"due_date",
+		)
+	return ((due - BASE_DATE).days - 1000) % 9000 + 1000
+
+
+def date_for_factor(factor: int, today: date | None = None) -> date:
+	"""The single date with this factor inside ``[today - 3000 days, today + 5500 days]``.
+
+	Raises :class:`BoletoError` when the factor is out of range or falls in the 499-day gap of the window.
+	"""
+	if not isinstance(factor, int) or not 1000 <= factor <= 9999:
+		raise BoletoError(f"Fator de vencimento {factor} inválido (deve estar entre 1000 e 9999).", "factor")
+	today = today or date.today()
+	first = CYCLE_START + timedelta(days=factor - 1000)  # cycle 1 date
+	low = today - timedelta(days=WINDOW_BEFORE)
+	# smallest k with first + 9000k >= low
+	delta = (low - first).days
+	k = -(-delta // 9000) if delta > 0 else 0
+	candidate = first + timedelta(days=9000 * k)
+	if candidate > today + timedelta(days=WINDOW_AFTER):
+		raise BoletoError(
+			"Fator de vencimento {} fora da janela aceita em {} (de {} a {}).".format(
+				factor,
+				today.strftime("%d/%m/%Y"),
+				low.strftime("%d/%m/%Y"),
+				(today + timedelta(days=WINDOW_AFTER)).strftime("%d/%m/%Y"),
+			),
+			"factor_window",
+		)
+	return candidate
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Barcode and line
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def build_barcode(bank_code: str, factor: int, cents: int, free_field: str, currency: str = "9") -> str:
+	"""Assemble the 44-digit barcode (computes the general DV). ``factor`` 0 means "no due date"."""
+	if not (0 <= cents <= MAX_CENTS):
+		raise BoletoError(
+			"Valor fora do intervalo aceito no código de barras (de R$ 0,00 a R$ 99.999.999,99).", "amount"
+		)
+	body = f"{bank_code}{currency}{factor:04d}{cents:010d}{free_field}"
+	if len(body) != 43 or not body.isdigit():
+		raise BoletoError("Dados do código de barras inválidos (banco, moeda ou campo livre).", "barcode")
+	return f"{body[:4]}{general_dv(body)}{body[4:]}"
+
+
+def line_from_barcode(barcode: str) -> str:
+	"""47-digit linha digitável (digits only) from a 44-digit barcode."""
+	f1 = barcode[0:4] + barcode[19:24]
+	f2 = barcode[24:34]
+	f3 = barcode[34:44]
+	return f"{f1}{mod10(f1)}{f2}{mod10(f2)}{f3}{mod10(f3)}{barcode[4:19]}"
+
+
+def barcode_from_line(line: str) -> str:
+	"""44-digit barcode from the 47 digits of a line (no check performed)."""
+	return line[0:4] + line[32] + line[33:47] + line[4:9] + line[10:20] + line[21:31]
+
+
+def format_line(line: str) -> str:
+	"""``AAABC.CCCCX DDDDD.DDDDDY EEEEE.EEEEEZ K UUUUVVVVVVVVVV``."""
+	return f"{line[0:5]}.{line[5:10]} {line[10:15]}.{line[15:21]} {line[21:26]}.{line[26:32]} {line[32]} {line[33:47]}"
+
+
+_STRIP = str.maketrans("", "", " .-\t\r\n")
+
+
+def normalize(text: str) -> str:
+	"""Digits of a typed line or barcode: removes spaces, dots and hyphens; rejects anything else."""
+	if not isinstance(text, str):
+		raise BoletoError("Informe a linha digitável ou o código de barras como texto.", "type")
+	digits = text.translate(_STRIP)
+	if not digits:
+		raise BoletoError(
+			"Informe a linha digitável (47 dígitos) ou o código de barras (44 dígitos).", "empty"
+		)
+	if not (digits.isascii() and digits.isdigit()):
+		bad = next(ch for ch in digits if not ("0" <= ch <= "9"))
+		raise BoletoError(
+			f"A linha digitável/código de barras contém caractere não numérico: {bad!r}.", "non_digit"
+		)
+	return digits
+
+
+def check_line(line: str) -> None:
+	"""Check the three field DVs and the general DV of a 47-digit line; raise BoletoError naming the field."""
+	for n, (start, end) in enumerate(((0, 9), (10, 20), (21, 31)), start=1):
+		expected = mod10(line[start:end])
+		if expected != ord(line[end]) - _ASCII_ZERO:
+			raise BoletoError(
+				f"Dígito verificador do campo {n} da linha digitável inválido (informado {line[end]}, esperado {expected}).",
+				"field_dv",
+			)
+	check_barcode(barcode_from_line(line), what="da linha digitável (campo 4)")
+
+
+def check_barcode(barcode: str, what: str = "do código de barras (posição 5)") -> None:
+	expected = general_dv(barcode[:4] + barcode[5:])
+	if expected != ord(barcode[4]) - _ASCII_ZERO:
+		raise BoletoError(
+			f"Dígito verificador geral {what} inválido (informado {barcode[4]}, esperado {expected}).",
+			"general_dv",
+		)
