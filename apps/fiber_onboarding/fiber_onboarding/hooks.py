@@ -69,3 +69,22 @@ website_route_rules = [
 ]
 
 role_home_page = {"Fiber Customer": "ativacoes"}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Print formats (Fiber Field reports): helpers callable from Jinja
+# ---------------------------------------------------------------------------------------------------------------
+jinja = {
+	"methods": [
+		f"fiber_onboarding.fiber_field.printing.{name}"
+		for name in (
+			"fo_date",
+			"fo_datetime",
+			"fo_dbm",
+			"fo_photo_src",
+			"fo_implementation_data",
+			"fo_visit_type",
+			"fo_task_status",
+			"fo_user_name",
+		)
+	],
+}

@@ -1,5 +1,40 @@
+"""Fiber Project: the project drawn from the external survey, its approval, the execution tasks and dates.
+
+State moves with side effects run through ``fiber_field.project_service`` (the buttons on the form)."""
+
+import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import nowdate
+
+from fiber_onboarding.fiber_field.common import guard_service_states, refresh_case_stage
+
+# state -> the button (service) that moves into it
+SERVICE_STATES = {
+	"Sent": "Send Project",
+	"Approved": "Approve",
+	"Internal Execution": "Register Internal Passage",
+	"External Execution": "Start External Execution",
+	"Done": "Send Implementation Report",
+}
 
 
 class FiberProject(Document):
-	pass
+	def validate(self):
+		if self.onboarding:
+			self.customer = (
+				frappe.db.get_value("Fiber Onboarding", self.onboarding, "customer") or self.customer
+			)
+		self.validate_tasks()
+		guard_service_states(self, SERVICE_STATES)
+
+	def validate_tasks(self):
+		for row in self.tasks:
+			if row.done_on and row.status in ("Open", "In Progress"):
+				row.status = "Done"
+			if row.status == "Done" and not row.done_on:
+				row.done_on = nowdate()
+
+	def on_update(self):
+		if self.has_value_changed("workflow_state"):
+			refresh_case_stage(self.onboarding)
