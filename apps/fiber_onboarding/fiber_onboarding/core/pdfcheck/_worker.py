@@ -1,0 +1,217 @@
+"""The child process that parses an untrusted PDF: ``python -m fiber_onboarding.core.pdfcheck._worker``.
+
+Protocol: stdin carries one JSON header line (options and ``length``) followed by exactly ``length`` bytes of the
+file. The worker sets its own limits before importing any PDF library (RLIMIT_CPU, RLIMIT_AS, no core dumps),
+runs ``run_checks`` and writes one JSON object to stdout; anything the libraries print goes to stderr.
+``run_checks`` is also called in-process by the tests for cheap inputs (no limits there).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import sys
+import time
+import warnings
+
+from .model import CHECK_IDS, FAIL, PASS, row
+
+EXIT_MEMORY = 3
+EXIT_BAD_INPUT = 4
+
+
+def _quiet() -> None:
+	logging.disable(logging.CRITICAL)
+	warnings.filterwarnings("ignore")
+
+
+def _order(checks: list[dict]) -> list[dict]:
+	return sorted(checks, key=lambda c: CHECK_IDS.index(c["check"]))
+
+
+def run_checks(data: bytes, options: dict) -> dict:
+	"""Parse and check ``data``; return {checks, signatures, signer, qualifying, stats}. Never raises for bad
+	input: limits and parser errors become a failed ``parse`` check (or the check they belong to)."""
+	from . import checks as C
+	from . import signatures as S
+
+	_quiet()
+	started = time.monotonic()
+	stats: dict = {}
+	out: list[dict] = []
+	result = {"checks": out, "signatures": [], "signer": None, "qualifying": False, "stats": stats}
+	budget = C.Budget()
+	C.install_decompression_bounds(budget)
+
+	def parse_failed(detail: str) -> dict:
+		out[:] = [c for c in out if c["check"] != "parse"]
+		out.append(row("parse", FAIL, detail))
+		result["checks"] = _order(out)
+		stats["seconds"] = round(time.monotonic() - started, 3)
+		return result
+
+	def describe(exc: BaseException) -> str:
+		if budget.hit:
+			return budget.hit
+		if isinstance(exc, C.LimitExceeded):
+			return str(exc)
+		if isinstance(exc, MemoryError):
+			return "O PDF excede o limite de memória da análise."
+		if isinstance(exc, RecursionError):
+			return "Estrutura do PDF aninhada demais (recursão excessiva)."
+		return f"PDF corrompido ou ilegível ({type(exc).__name__})."
+
+	# 1. parse: both pypdf (structure) and pyHanko (signatures) must read the file
+	try:
+		reader = C.open_reader(data)
+		import io
+
+		from pyhanko.pdf_utils.reader import PdfFileReader
+
+		ph_reader = PdfFileReader(io.BytesIO(data), strict=False)
+		ph_reader.root
+	except BaseException as exc:
+		if isinstance(exc, KeyboardInterrupt | SystemExit):
+			raise
+		return parse_failed(describe(exc))
+	out.append(row("parse", PASS, "Estrutura do PDF lida sem erros."))
+	stats["t_open"] = round(time.monotonic() - started, 3)
+
+	try:
+		# 2. encryption (decrypts with the empty user password when allowed)
+		enc = C.check_encryption(reader)
+		out.append(enc)
+		if enc["outcome"] == FAIL:
+			result["checks"] = _order(out)
+			return result
+		# 3. active content
+		out.append(C.check_active_content(reader, stats))
+		stats["t_active"] = round(time.monotonic() - started, 3)
+		# 4. page tree
+		want = set(range(C.TEXT_PAGES_HEAD)) | {-1}
+		picked: dict = {}
+		try:
+			count, picked = C.walk_pages(reader, want)
+			out.append(C.check_page_count(count, options.get("expected_pages")))
+		except C.LimitExceeded as exc:
+			if budget.hit:
+				raise
+			out.append(row("page_count", FAIL, str(exc)))
+		# 5. signatures (pyHanko)
+		roots = [
+			{"label": r["label"], "kind": r["kind"], "der": base64.b64decode(r["der"])}
+			for r in options.get("roots", [])
+		]
+		statuses, sig_error = S.validate_signatures(data, roots, reader=ph_reader)
+		if budget.hit:
+			raise C.LimitExceeded(budget.hit)
+		result["signatures"] = statuses
+		out.append(S.check_signatures(statuses, sig_error, has_sig_dicts=_has_sig_fields(reader)))
+		stats["t_signatures"] = round(time.monotonic() - started, 3)
+		# 6. contract code, in the signed revision when later updates follow the signature
+		text_reader, text_pages = reader, picked
+		end = _signed_revision_end(statuses)
+		if end is not None and end < len(data) and picked:
+			try:
+				text_reader = C.open_reader(data[:end])
+				if text_reader.is_encrypted:
+					text_reader.decrypt("")
+				_count, text_pages = C.walk_pages(text_reader, want)
+				stats["text_revision_end"] = end
+			except C.LimitExceeded:
+				if budget.hit:
+					raise
+				text_reader, text_pages = reader, picked
+			except Exception:
+				text_reader, text_pages = reader, picked
+		if picked:
+			out.append(C.check_contract_code(text_reader, text_pages, options.get("contract_code")))
+		if budget.hit:
+			raise C.LimitExceeded(budget.hit)
+		stats["t_text"] = round(time.monotonic() - started, 3)
+		# 7. trust and signer
+		out.append(S.check_trust(statuses, len(roots), options.get("refused_roots", [])))
+		signer_row, signer, qualifying = S.check_signer(
+			statuses, options.get("signer_cpf"), options.get("signer_name")
+		)
+		out.append(signer_row)
+		result["signer"] = signer
+		result["qualifying"] = qualifying
+	except BaseException as exc:
+		if isinstance(exc, KeyboardInterrupt | SystemExit):
+			raise
+		return parse_failed(describe(exc))
+	result["checks"] = _order(out)
+	stats["seconds"] = round(time.monotonic() - started, 3)
+	return result
+
+
+def _has_sig_fields(reader) -> bool:
+	"""Whether the AcroForm declares signature fields with a value (pyHanko failing on those = reject)."""
+	try:
+		fields = reader.trailer["/Root"].get("/AcroForm", {}).get("/Fields", [])
+		for ref in list(fields)[:1000]:
+			field = ref.get_object()
+			if field.get("/FT") == "/Sig" and field.get("/V") is not None:
+				return True
+	except Exception:
+		return True  # unreadable form: be strict
+	return False
+
+
+def _signed_revision_end(statuses: list[dict]) -> int | None:
+	"""End of the revision covered by the deciding signature (the first acceptable one, else the first intact)."""
+	for pick in (lambda s: s.get("acceptable"), lambda s: s.get("intact")):
+		for s in statuses:
+			if s.get("kind") == "signature" and pick(s) and s.get("signed_bytes_end"):
+				return int(s["signed_bytes_end"])
+	return None
+
+
+def _set_limits(cpu_seconds: int, memory_mb: int) -> None:
+	import resource
+
+	resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+	cpu = max(1, int(cpu_seconds))
+	resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+	if memory_mb:
+		limit = int(memory_mb) * 1024 * 1024
+		resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def main() -> int:
+	stdin = sys.stdin.buffer
+	real_stdout = os.dup(1)
+	os.dup2(2, 1)  # stray prints from libraries must not corrupt the JSON answer
+	try:
+		header = json.loads(stdin.readline(1 << 20).decode("utf-8"))
+		length = int(header["length"])
+		_set_limits(header.get("cpu_seconds", 5), header.get("memory_mb", 300))
+		data = stdin.read(length)
+		if len(data) != length:
+			raise ValueError("short input")
+	except Exception:
+		return EXIT_BAD_INPUT
+	_quiet()
+	try:
+		result = run_checks(data, header)
+		import resource
+
+		result["stats"]["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+		result["stats"]["cpu_seconds"] = round(
+			resource.getrusage(resource.RUSAGE_SELF).ru_utime
+			+ resource.getrusage(resource.RUSAGE_SELF).ru_stime,
+			3,
+		)
+		payload = json.dumps(result, ensure_ascii=False, default=str).encode("utf-8")
+	except MemoryError:
+		return EXIT_MEMORY
+	with os.fdopen(real_stdout, "wb") as fh:
+		fh.write(payload)
+	return 0
+
+
+if __name__ == "__main__":
+	sys.exit(main())

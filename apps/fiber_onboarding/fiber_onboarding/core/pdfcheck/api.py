@@ -1,0 +1,249 @@
+"""``check_pdf``: screen an uploaded signed contract in a separate, resource-limited process.
+
+The parent never parses the PDF: it checks the magic bytes and the size, pins the trust roots, then hands the
+bytes to ``python -m fiber_onboarding.core.pdfcheck._worker`` (CPU and address-space limits set in the child,
+wall-clock timeout here). A child that is killed, crashes, times out or answers garbage becomes a ``reject``
+with a failed ``parse`` check, never an exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .model import (
+	CHECK_IDS,
+	FAIL,
+	PASS,
+	REJECT,
+	TrustRoot,
+	TrustRootError,
+	Verdict,
+	decide,
+	row,
+)
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAGIC_WINDOW = 1024
+
+# What a renamed upload usually is, for a friendlier message.
+_KNOWN_MAGIC = (
+	(b"\x89PNG", "imagem PNG"),
+	(b"\xff\xd8\xff", "imagem JPEG"),
+	(b"GIF8", "imagem GIF"),
+	(b"PK\x03\x04", "arquivo ZIP/DOCX/ODT"),
+	(b"\xd0\xcf\x11\xe0", "documento do Office antigo (DOC/XLS)"),
+	(b"MZ", "programa executável"),
+	(b"\x7fELF", "programa executável"),
+	(b"{\\rtf", "documento RTF"),
+)
+
+
+def _sniff(data: bytes) -> str:
+	if not data:
+		return "arquivo vazio"
+	for magic, label in _KNOWN_MAGIC:
+		if data.startswith(magic):
+			return label
+	head = data[:512].lstrip().lower()
+	if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
+		return "página HTML/XML"
+	return "conteúdo desconhecido"
+
+
+def check_magic(data: bytes) -> dict:
+	pos = data[:MAGIC_WINDOW].find(b"%PDF-")
+	if pos < 0:
+		return row(
+			"is_pdf",
+			FAIL,
+			f"O arquivo não é um PDF ({_sniff(data)}), qualquer que seja a extensão do nome. Envie o contrato em PDF.",
+		)
+	version = data[pos + 5 : pos + 8].decode("latin-1", "replace")
+	return row("is_pdf", PASS, f"Cabeçalho %PDF-{version} encontrado.")
+
+
+def check_size(size: int, max_bytes: int) -> dict:
+	mb = 1024 * 1024
+	if size > max_bytes:
+		return row(
+			"size",
+			FAIL,
+			f"O arquivo tem {size / mb:.1f} MB; o limite é {max_bytes / mb:.0f} MB.",
+		)
+	if size == 0:
+		return row("size", FAIL, "O arquivo está vazio.")
+	return row("size", PASS, f"{size / mb:.2f} MB (limite {max_bytes / mb:.0f} MB).")
+
+
+def _pin_roots(trust_roots: Iterable[TrustRoot]) -> tuple[list[dict], list[str]]:
+	usable, refused = [], []
+	for root in trust_roots or ():
+		try:
+			der = root.check()
+		except TrustRootError as exc:
+			refused.append(str(exc))
+			continue
+		usable.append({"label": root.label, "kind": root.kind, "der": base64.b64encode(der).decode("ascii")})
+	return usable, refused
+
+
+def _worker_env() -> dict:
+	env = dict(os.environ)
+	app_dir = str(Path(__file__).resolve().parents[3])  # .../apps/fiber_onboarding (holds the package)
+	env["PYTHONPATH"] = app_dir + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+	env["PYTHONWARNINGS"] = "ignore"
+	env["PYTHONDONTWRITEBYTECODE"] = "1"
+	return env
+
+
+def _signal_name(code: int) -> str:
+	try:
+		return signal.Signals(-code).name
+	except ValueError:
+		return str(-code)
+
+
+def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, str | None]:
+	"""Run the child; return (result, None) or (None, pt-BR reason)."""
+	payload = json.dumps(dict(header, length=len(data))).encode("utf-8") + b"\n"
+	try:
+		proc = subprocess.Popen(
+			[sys.executable, "-m", "fiber_onboarding.core.pdfcheck._worker"],
+			stdin=subprocess.PIPE,
+			stdout=subprocess.PIPE,
+			stderr=subprocess.PIPE,
+			env=_worker_env(),
+			close_fds=True,
+			start_new_session=True,
+		)
+	except OSError as exc:
+		return None, f"Não foi possível iniciar o processo de análise ({exc.strerror or exc})."
+	try:
+		stdout, stderr = proc.communicate(payload + data, timeout=timeout)
+	except subprocess.TimeoutExpired:
+		proc.kill()
+		proc.communicate()
+		return None, f"A análise excedeu o tempo limite de {timeout} s (PDF complexo demais ou malicioso)."
+	except OSError:  # broken pipe: the child died while reading its input
+		proc.kill()
+		stdout, stderr = proc.communicate()
+	code = proc.returncode
+	if code != 0:
+		if code < 0 and -code in (signal.SIGXCPU, signal.SIGKILL):
+			return None, "A análise excedeu o limite de CPU (PDF complexo demais ou malicioso)."
+		if code < 0:
+			return None, f"O analisador de PDF terminou de forma anormal ({_signal_name(code)})."
+		if code == 3:
+			return None, "O PDF excede o limite de memória da análise."
+		tail = (stderr or b"")[-300:].decode("utf-8", "replace")
+		if "MemoryError" in tail:
+			return None, "O PDF excede o limite de memória da análise."
+		return None, f"O analisador de PDF falhou (código {code})."
+	try:
+		result = json.loads(stdout.decode("utf-8"))
+		checks = result["checks"]
+		for c in checks:
+			if c["check"] not in CHECK_IDS or c["outcome"] not in ("pass", "warn", "fail"):
+				raise ValueError(c)
+	except Exception:
+		return None, "Resposta inválida do processo de análise."
+	return result, None
+
+
+def check_pdf(
+	data: bytes,
+	*,
+	contract_code: str | None = None,
+	expected_pages: int | None = None,
+	trust_roots: Iterable[TrustRoot] = (),
+	expected_signer_cpf: str | None = None,
+	expected_signer_name: str | None = None,
+	max_bytes: int = DEFAULT_MAX_BYTES,
+	cpu_seconds: int = 5,
+	memory_mb: int = 300,
+	timeout: float = 10,
+) -> Verdict:
+	"""Screen an uploaded signed contract; see signed-pdf.md §3 and §8 and the package docstring."""
+	return _check(
+		bytes(data),
+		contract_code=contract_code,
+		expected_pages=expected_pages,
+		trust_roots=trust_roots,
+		expected_signer_cpf=expected_signer_cpf,
+		expected_signer_name=expected_signer_name,
+		max_bytes=max_bytes,
+		cpu_seconds=cpu_seconds,
+		memory_mb=memory_mb,
+		timeout=timeout,
+		in_process=False,
+	)
+
+
+def _check_in_process(data: bytes, **kwargs) -> Verdict:
+	"""Same as ``check_pdf`` but parses in this process, without limits. Tests only (patches pypdf's inflate)."""
+	kwargs.setdefault("max_bytes", DEFAULT_MAX_BYTES)
+	kwargs.setdefault("cpu_seconds", 5)
+	kwargs.setdefault("memory_mb", 300)
+	kwargs.setdefault("timeout", 10)
+	return _check(bytes(data), in_process=True, **kwargs)
+
+
+def _check(
+	data: bytes,
+	*,
+	contract_code,
+	expected_pages,
+	trust_roots,
+	expected_signer_cpf,
+	expected_signer_name,
+	max_bytes,
+	cpu_seconds,
+	memory_mb,
+	timeout,
+	in_process: bool,
+) -> Verdict:
+	sha = hashlib.sha256(data).hexdigest()
+	checks = [check_magic(data), check_size(len(data), max_bytes)]
+	if any(c["outcome"] == FAIL for c in checks):
+		return Verdict(decision=REJECT, checks=checks, sha256=sha, size=len(data))
+	roots, refused = _pin_roots(trust_roots)
+	header = {
+		"contract_code": contract_code,
+		"expected_pages": int(expected_pages) if expected_pages is not None else None,
+		"roots": roots,
+		"refused_roots": refused,
+		"signer_cpf": expected_signer_cpf,
+		"signer_name": expected_signer_name,
+		"cpu_seconds": cpu_seconds,
+		"memory_mb": memory_mb,
+	}
+	if in_process:
+		from ._worker import run_checks
+
+		result, reason = run_checks(data, header), None
+		result = json.loads(json.dumps(result, default=str))
+	else:
+		result, reason = run_worker(header, data, timeout)
+	if result is None:
+		checks.append(row("parse", FAIL, reason))
+		return Verdict(decision=REJECT, checks=checks, sha256=sha, size=len(data))
+	checks.extend(result["checks"])
+	decision = decide(checks, bool(result.get("qualifying")))
+	signatures = [{k: v for k, v in s.items()} for s in result.get("signatures", [])]
+	return Verdict(
+		decision=decision,
+		checks=checks,
+		sha256=sha,
+		signer=result.get("signer"),
+		size=len(data),
+		signatures=signatures,
+		stats=result.get("stats", {}),
+	)
