@@ -67,6 +67,18 @@ def guard_service_states(doc, service_states: dict[str, str]):
 	)
 
 
+def enforce_process_gates(doc):
+	"""On a workflow move, the process gates of ``core.process`` (shared builder ``utils.gates``)."""
+	before = doc.get_doc_before_save()
+	if not before or before.get("workflow_state") == doc.get("workflow_state"):
+		return
+	try:
+		from fiber_onboarding.utils.gates import enforce_gates
+	except ImportError:  # the shared gate builder is not deployed yet
+		return
+	enforce_gates(doc)
+
+
 def move(doc, action: str, next_state: str, *, as_system: bool = False):
 	"""``advance`` with the move announced to the controller guard. Returns the reloaded document."""
 	with service_transition(doc.doctype, doc.name, next_state):

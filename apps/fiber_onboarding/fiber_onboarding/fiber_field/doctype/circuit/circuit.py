@@ -8,7 +8,12 @@ from frappe import _
 from frappe.model.document import Document
 
 from fiber_onboarding.core import optical
-from fiber_onboarding.fiber_field.common import guard_service_states, refresh_case_stage, setting
+from fiber_onboarding.fiber_field.common import (
+	enforce_process_gates,
+	guard_service_states,
+	refresh_case_stage,
+	setting,
+)
 
 SERVICE_STATES = {"Testing": "Send Implementation Report", "Active": "Activate"}
 
@@ -39,6 +44,7 @@ class Circuit(Document):
 			and self.get_doc_before_save().workflow_state == "Offline"
 		):
 			guard_service_states(self, SERVICE_STATES)
+		enforce_process_gates(self)
 
 	def validate_network(self):
 		if self.vlan and not 1 <= int(self.vlan) <= 4094:

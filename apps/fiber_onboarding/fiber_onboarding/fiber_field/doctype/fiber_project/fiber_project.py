@@ -7,7 +7,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import nowdate
 
-from fiber_onboarding.fiber_field.common import guard_service_states, refresh_case_stage
+from fiber_onboarding.fiber_field.common import (
+	enforce_process_gates,
+	guard_service_states,
+	refresh_case_stage,
+)
 
 # state -> the button (service) that moves into it
 SERVICE_STATES = {
@@ -27,6 +31,7 @@ class FiberProject(Document):
 			)
 		self.validate_tasks()
 		guard_service_states(self, SERVICE_STATES)
+		enforce_process_gates(self)
 
 	def validate_tasks(self):
 		for row in self.tasks:

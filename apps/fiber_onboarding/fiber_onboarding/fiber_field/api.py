@@ -1,0 +1,156 @@
+"""Whitelisted endpoints behind the desk buttons (staff) and the customer's test-phase actions (portal).
+
+Every endpoint starts with the permission check (role, then the document's own permission, which also applies
+the customer isolation of ``fiber_onboarding.permissions``) and then calls the service.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+
+from fiber_onboarding.core.process import ACTIVATION, CUSTOMER, FIELD, MANAGER, PROJECTS
+from fiber_onboarding.fiber_field import circuit_service, project_service
+from fiber_onboarding.permissions import can_see
+
+PROJECT_ROLES = (PROJECTS, MANAGER, "System Manager")
+EXECUTION_ROLES = (PROJECTS, FIELD, MANAGER, "System Manager")
+ACTIVATION_ROLES = (ACTIVATION, MANAGER, "System Manager")
+
+
+def _doc(doctype: str, name: str, ptype: str = "write"):
+	doc = frappe.get_doc(doctype, name)
+	doc.check_permission(ptype)
+	return doc
+
+
+def _state(doc) -> dict:
+	return {"name": doc.name, "workflow_state": doc.workflow_state}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fiber Project (staff)
+# ---------------------------------------------------------------------------------------------------------------
+@frappe.whitelist(methods=["POST"])
+def send_project(name: str) -> dict:
+	frappe.only_for(PROJECT_ROLES)
+	project = _doc("Fiber Project", name)
+	return _state(project_service.send_project(project, as_system=False))
+
+
+@frappe.whitelist(methods=["POST"])
+def request_prior_visit(name: str, scheduled_date: str | None = None) -> str:
+	frappe.only_for(EXECUTION_ROLES)
+	project = _doc("Fiber Project", name)
+	return project_service.request_prior_visit(project, scheduled_date).name
+
+
+@frappe.whitelist(methods=["POST"])
+def schedule_internal_survey(
+	name: str, scheduled_date: str | None = None, technician: str | None = None
+) -> str:
+	frappe.only_for(EXECUTION_ROLES)
+	project = _doc("Fiber Project", name)
+	return project_service.schedule_internal_survey(project, scheduled_date, technician or None).name
+
+
+@frappe.whitelist(methods=["POST"])
+def register_internal_passage(name: str, passage_date: str) -> dict:
+	frappe.only_for(EXECUTION_ROLES)
+	project = _doc("Fiber Project", name)
+	return _state(project_service.register_internal_passage(project, passage_date))
+
+
+@frappe.whitelist(methods=["POST"])
+def start_external_execution(name: str) -> dict:
+	frappe.only_for(EXECUTION_ROLES)
+	project = _doc("Fiber Project", name)
+	return _state(project_service.start_external_execution(project))
+
+
+@frappe.whitelist()
+def implementation_report_problems(name: str) -> list[str]:
+	frappe.only_for(EXECUTION_ROLES + (ACTIVATION,))
+	project = _doc("Fiber Project", name, "read")
+	return project_service.implementation_report_problems(project)
+
+
+@frappe.whitelist(methods=["POST"])
+def send_implementation_report(name: str) -> dict:
+	frappe.only_for(PROJECT_ROLES)
+	project = _doc("Fiber Project", name)
+	return _state(project_service.send_implementation_report(project))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Site Visit (staff)
+# ---------------------------------------------------------------------------------------------------------------
+@frappe.whitelist(methods=["POST"])
+def send_photo_report(name: str) -> str | None:
+	frappe.only_for(EXECUTION_ROLES)
+	visit = _doc("Site Visit", name)
+	return str(project_service.send_photo_report(visit).photo_report_sent_on)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Circuit (staff)
+# ---------------------------------------------------------------------------------------------------------------
+@frappe.whitelist()
+def activation_status(name: str) -> dict:
+	"""What still blocks the activation (for the Circuit form)."""
+	circuit = _doc("Circuit", name, "read")
+	if not frappe.has_permission("Circuit", "write", circuit):
+		frappe.throw(_("Not permitted"), frappe.PermissionError)
+	return {
+		"workflow_state": circuit.workflow_state,
+		"blockers": circuit_service.activation_blockers(circuit)
+		if circuit.workflow_state == "Testing"
+		else [],
+		"reading_problems": circuit.reading_problems(),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def activate(name: str) -> dict:
+	frappe.only_for(ACTIVATION_ROLES)
+	circuit = _doc("Circuit", name)
+	return _state(circuit_service.activate_circuit(circuit))
+
+
+@frappe.whitelist(methods=["POST"])
+def early_close(name: str, reason: str) -> dict:
+	frappe.only_for(ACTIVATION_ROLES)
+	circuit = _doc("Circuit", name)
+	return _state(circuit_service.early_close(circuit, reason))
+
+
+@frappe.whitelist(methods=["POST"])
+def resolve_problem(name: str, note: str) -> dict:
+	frappe.only_for(ACTIVATION_ROLES + (FIELD,))
+	circuit = _doc("Circuit", name)
+	return _state(circuit_service.resolve_problem(circuit, note))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Circuit (the customer, during the test phase)
+# ---------------------------------------------------------------------------------------------------------------
+def _customer_circuit(name: str):
+	frappe.only_for((CUSTOMER,))
+	circuit = frappe.get_doc("Circuit", name)
+	if not can_see(circuit):
+		frappe.throw(_("Not permitted"), frappe.PermissionError)
+	return circuit
+
+
+@frappe.whitelist(methods=["POST"])
+def customer_report_problem(name: str, description: str) -> dict:
+	circuit = _customer_circuit(name)
+	circuit = circuit_service.report_problem(circuit, description, frappe.session.user)
+	return {"name": circuit.name, "problem_reported": 1}
+
+
+@frappe.whitelist(methods=["POST"])
+def customer_confirm_service(name: str) -> dict:
+	circuit = _customer_circuit(name)
+	circuit = circuit_service.confirm_service(circuit, frappe.session.user)
+	return {"name": circuit.name, "customer_confirmed_at": str(circuit.customer_confirmed_at)}
