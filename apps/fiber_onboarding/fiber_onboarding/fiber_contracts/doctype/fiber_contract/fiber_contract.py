@@ -58,7 +58,12 @@ class FiberContract(Document):
 
 	def on_update(self):
 		if self.has_value_changed("workflow_state"):
-			if self.workflow_state == service.ACCEPTED:
+			if self.workflow_state == service.SENT:
+				# also when staff send it from the desk: the PDF exists and the e-mail goes out (once)
+				if not self.issued_file:
+					service.issue_contract_pdf(self)
+				service.send_contract_email(self)
+			elif self.workflow_state == service.ACCEPTED:
 				service.after_accepted(self)
 			elif self.workflow_state == service.REJECTED:
 				service.after_rejected(self)

@@ -1,0 +1,118 @@
+"""Portal page /contrato/enviar: the legal responsible uploads the signed contract (pt-BR).
+
+Reached through the signed, expiring link of the contract e-mail (``?token=…``, Guest allowed only with a valid
+token) or by a logged-in portal user of the contract's customer (``?contract=CTR-…``, or their latest contract
+waiting for a signature). The form posts to ``fiber_onboarding.api.contract.upload_signed_contract``.
+"""
+
+from urllib.parse import quote, urlencode
+
+import frappe
+from frappe.utils import format_date, format_datetime
+
+from fiber_onboarding.api.contract import contract_for
+from fiber_onboarding.fiber_contracts import contract_service as service
+
+no_cache = 1
+sitemap = 0
+
+STATE_LABELS = {
+	service.DRAFT: "Em preparação",
+	service.SENT: "Aguardando o contrato assinado",
+	service.SIGNED_UPLOADED: "Contrato assinado recebido – em análise",
+	service.ACCEPTED: "Contrato assinado aceito",
+	service.REJECTED: "Contrato assinado recusado – envie novamente",
+}
+DECISION_LABELS = {
+	"Accept": "Aprovado na verificação automática",
+	"Review": "Em análise pela nossa equipe",
+	"Reject": "Recusado na verificação automática",
+}
+UPLOAD_STATUS_LABELS = {
+	service.PENDING: "Em verificação",
+	service.CHECKED: "Verificado",
+	service.UPLOAD_ACCEPTED: "Aceito",
+	service.UPLOAD_REJECTED: "Recusado",
+	service.SUPERSEDED: "Substituído por envio posterior",
+}
+OUTCOME_CLASSES = {"Pass": "success", "Warn": "warning", "Fail": "danger"}
+OUTCOME_LABELS = {"Pass": "OK", "Warn": "Atenção", "Fail": "Falhou"}
+
+
+def _default_contract() -> str | None:
+	"""The logged-in customer's most recent contract, preferring one that waits for the signed copy."""
+	names = frappe.get_list(
+		service.CONTRACT,
+		filters={"workflow_state": ("in", service.UPLOAD_STATES)},
+		pluck="name",
+		order_by="creation desc",
+		limit=1,
+	) or frappe.get_list(service.CONTRACT, pluck="name", order_by="creation desc", limit=1)
+	return names[0] if names else None
+
+
+def get_context(context):
+	context.no_cache = 1
+	context.show_sidebar = False
+	context.title = "Enviar contrato assinado"
+	token = (frappe.form_dict.get("token") or "").strip() or None
+	name = (frappe.form_dict.get("contract") or "").strip() or None
+
+	if not token and frappe.session.user == "Guest":
+		target = "/contrato/enviar" + (f"?{urlencode({'contract': name})}" if name else "")
+		frappe.local.flags.redirect_location = "/login?redirect-to=" + quote(target, safe="")
+		raise frappe.Redirect
+
+	if not token and not name:
+		name = _default_contract()
+		if not name:
+			context.error = "Não encontramos nenhum contrato para o seu usuário."
+			context.http_status_code = 404
+			return context
+
+	try:
+		doc = contract_for(token, name)
+	except frappe.PermissionError as e:
+		frappe.clear_messages()
+		context.error = str(e) or "Você não tem acesso a este contrato."
+		context.http_status_code = 403
+		return context
+
+	query = {"token": token} if token else {"contract": doc.name}
+	context.token = token or ""
+	context.contract_name = doc.name
+	context.company_name = frappe.db.get_value(service.CASE, doc.onboarding, "company_name")
+	context.legal_name = doc.legal_name
+	context.state = doc.workflow_state
+	context.state_label = STATE_LABELS.get(doc.workflow_state, doc.workflow_state)
+	context.accepted = doc.workflow_state == service.ACCEPTED
+	context.can_upload = doc.workflow_state in service.UPLOAD_STATES
+	context.received_on = format_date(doc.received_on) if doc.received_on else None
+	context.rejection_reason = doc.rejection_reason if doc.workflow_state == service.REJECTED else None
+	context.max_upload_mb = service.max_upload_mb()
+	context.download_url = (
+		"/api/method/fiber_onboarding.api.contract.download_contract?" + urlencode(query)
+		if doc.issued_file
+		else None
+	)
+	context.upload_endpoint = "/api/method/fiber_onboarding.api.contract.upload_signed_contract"
+	row = service.latest_upload(doc)
+	context.latest = None
+	if row:
+		context.latest = {
+			"uploaded_on": format_datetime(row.uploaded_on) if row.uploaded_on else "",
+			"file_name": row.file_name,
+			"status": UPLOAD_STATUS_LABELS.get(row.status, row.status),
+			"decision": DECISION_LABELS.get(row.decision) if row.decision else None,
+			"checks": [
+				{
+					"outcome": OUTCOME_LABELS.get(c.outcome, c.outcome),
+					"css": OUTCOME_CLASSES.get(c.outcome, "secondary"),
+					"detail": c.detail,
+				}
+				for c in doc.checks
+				if c.upload == row.name
+			],
+		}
+	context.parents = [{"route": "ativacoes", "title": "Minhas ativações"}] if not token else []
+	return context
