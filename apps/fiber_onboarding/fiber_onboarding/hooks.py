@@ -54,7 +54,17 @@ scheduler_events = {
 	],
 	"daily": [
 		"fiber_onboarding.tasks.expire_boletos",
+		"fiber_onboarding.fiber_onboarding.onboarding_service.expire_proposals",
 	],
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Process gates: every workflow state change is checked against core.process (once per save, even when the
+# controller already called enforce_gates)
+# ---------------------------------------------------------------------------------------------------------------
+doc_events = {
+	doctype: {"validate": "fiber_onboarding.utils.gates.enforce_gates"}
+	for doctype in ("Fiber Proposal", "Fiber Contract", "Fiber Project", "Circuit")
 }
 
 # ---------------------------------------------------------------------------------------------------------------
