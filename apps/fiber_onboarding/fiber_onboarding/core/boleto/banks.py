@@ -147,8 +147,10 @@ class Bank:
 
 
 def bb_wallet(wallet) -> tuple[str, str]:
-	"""BB wallet as ``"17"`` or with its variation ``"17-019"`` / ``"17/019"`` → ("17", "019" or "")."""
-	text = str(wallet or "").strip().replace("/", "-")
+	"""BB wallet ``"17"``, or with its variation ``"17-019"`` / ``"17/019"`` / ``"17019"`` → ("17", "019" or "")."""
+	text = str(wallet or "").strip().replace("/", "-").replace(" ", "")
+	if "-" not in text and len(text) == 5 and text.isdigit():
+		return text[:2], text[2:]
 	carteira, _sep, variation = text.partition("-")
 	return carteira.strip(), variation.strip()
 
