@@ -70,7 +70,7 @@ def start_external_execution(name: str) -> dict:
 
 @frappe.whitelist()
 def implementation_report_problems(name: str) -> list[str]:
-	frappe.only_for(EXECUTION_ROLES + (ACTIVATION,))
+	frappe.only_for((*EXECUTION_ROLES, ACTIVATION))
 	project = _doc("Fiber Project", name, "read")
 	return project_service.implementation_report_problems(project)
 
@@ -126,7 +126,7 @@ def early_close(name: str, reason: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def resolve_problem(name: str, note: str) -> dict:
-	frappe.only_for(ACTIVATION_ROLES + (FIELD,))
+	frappe.only_for((*ACTIVATION_ROLES, FIELD))
 	circuit = _doc("Circuit", name)
 	return _state(circuit_service.resolve_problem(circuit, note))
 

@@ -9,11 +9,13 @@ with every reason listed, unless ``core.process.activation_blockers`` is empty.
 
 from __future__ import annotations
 
+import dataclasses
+
 import frappe
 from frappe import _
 from frappe.utils import add_to_date, format_datetime, get_datetime, now_datetime
 
-from fiber_onboarding.core import optical, process
+from fiber_onboarding.core import process
 from fiber_onboarding.fiber_field.common import (
 	FieldFlowError,
 	customer_recipients,
@@ -153,80 +155,25 @@ def confirm_service(circuit, user: str | None = None):
 def activation_facts(
 	circuit, early_close_reason: str | None = None, user: str | None = None
 ) -> process.CaseFacts:
-	"""The process facts for this circuit's activation (built by the shared builder when available)."""
+	"""The process facts for this circuit's activation now (an early close counts with its reason and the
+	roles of ``user``)."""
+	from fiber_onboarding.utils.gates import facts_for
+
 	circuit = _circuit(circuit)
 	reason = (early_close_reason or "").strip()
-	roles = frozenset(frappe.get_roles(user or frappe.session.user)) if reason else frozenset()
-	try:
-		from fiber_onboarding.utils.gates import case_facts
-	except ImportError:
-		case_facts = None
-	base = case_facts(circuit.onboarding) if case_facts else _fallback_facts(circuit)
-	limits = _limits()
-	import dataclasses
-
+	user = user or frappe.session.user
 	return dataclasses.replace(
-		base,
-		circuit_state=circuit.workflow_state,
-		test_phase_ends_at=get_datetime(circuit.test_ends_at) if circuit.test_ends_at else None,
+		facts_for(circuit),
 		early_close_reason=reason,
-		early_close_by_roles=roles,
-		readings=tuple(process.Reading(r.point, _dbm(r.power_dbm)) for r in circuit.readings),
-		min_rx_power_dbm=limits.min_dbm,
-		max_rx_power_dbm=limits.max_dbm,
-		open_problems=(_("Problem reported on {0}").format(format_datetime(circuit.problem_reported_at)),)
-		if circuit.problem_reported and not circuit.problem_resolved
-		else (),
-	)
-
-
-def _dbm(value):
-	try:
-		return optical.to_dbm(value)
-	except optical.OpticalError:
-		return None
-
-
-def _limits() -> optical.Thresholds:
-	from fiber_onboarding.fiber_field.doctype.circuit.circuit import power_thresholds
-
-	return power_thresholds()
-
-
-def _fallback_facts(circuit) -> process.CaseFacts:
-	case = get_case(circuit.onboarding)
-	contract_state = (
-		frappe.db.get_value("Fiber Contract", case.get("contract"), "workflow_state")
-		if case.get("contract")
-		else None
-	)
-	now = now_datetime()
-	return process.CaseFacts(
-		today=now.date(),
-		now=now,
-		cancelled=bool(case.get("cancelled")),
-		paid_on=frappe.utils.getdate(case.paid_on) if case.get("paid_on") else None,
-		contract_state=contract_state,
+		early_close_by_roles=frozenset(frappe.get_roles(user)) if reason else frozenset(),
 	)
 
 
 def activation_blockers(circuit, early_close_reason: str | None = None, user: str | None = None) -> list[str]:
 	"""Translated reasons the circuit cannot be activated now (empty: it can)."""
-	facts = activation_facts(circuit, early_close_reason, user)
-	return [_render(reason) for reason in process.activation_blockers(facts)]
+	from fiber_onboarding.utils.gates import render_all
 
-
-def _render(reason) -> str:
-	def fmt(value):
-		if hasattr(value, "hour"):
-			return format_datetime(value)
-		if hasattr(value, "isoformat"):
-			return frappe.utils.format_date(value)
-		return str(value)
-
-	if isinstance(reason, process.Reason):
-		return reason.render(_, fmt)
-	return _(str(reason))
+	return render_all(process.activation_blockers(activation_facts(circuit, early_close_reason, user)))
 
 
 def activate_circuit(circuit, early_close_reason: str | None = None):

@@ -72,10 +72,8 @@ def enforce_process_gates(doc):
 	before = doc.get_doc_before_save()
 	if not before or before.get("workflow_state") == doc.get("workflow_state"):
 		return
-	try:
-		from fiber_onboarding.utils.gates import enforce_gates
-	except ImportError:  # the shared gate builder is not deployed yet
-		return
+	from fiber_onboarding.utils.gates import enforce_gates
+
 	enforce_gates(doc)
 
 
@@ -125,10 +123,8 @@ def refresh_case_stage(case_name: str):
 
 def refresh_sla(case_name: str):
 	"""Recompute the case's SLA (the SLA engine owns the rules)."""
-	try:
-		from fiber_onboarding.utils.sla import refresh_case_sla
-	except ImportError:
-		return
+	from fiber_onboarding.utils.sla import refresh_case_sla
+
 	refresh_case_sla(frappe.get_doc(CASE, case_name))
 
 

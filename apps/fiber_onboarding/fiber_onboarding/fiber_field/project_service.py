@@ -335,6 +335,7 @@ def send_photo_report(visit):
 			"case": case,
 			"doc": visit,
 			"visit": visit,
+			"visit_date": format_date(visit.done_on, "dd/MM/yyyy") if visit.done_on else "",
 			"customer_name": case.get("company_name") or case.customer,
 			"tech_name": case.get("tech_name"),
 			"portal_url": portal_url(case),
