@@ -188,12 +188,22 @@ def ensure_setup_item(company: str) -> str:
 				{
 					"company": company,
 					"income_account": frappe.get_cached_value("Company", company, "default_income_account"),
+					# ERPNext fills an empty default with Stock Settings' warehouse, which may be another company's
+					"default_warehouse": _company_warehouse(company),
 				}
 			],
 		}
 	)
 	item.insert(ignore_permissions=True)
 	return item.name
+
+
+def _company_warehouse(company: str) -> str | None:
+	abbr = frappe.get_cached_value("Company", company, "abbr")
+	stores = f"Stores - {abbr}"
+	if frappe.db.exists("Warehouse", stores):
+		return stores
+	return frappe.db.get_value("Warehouse", {"company": company, "is_group": 0}, "name")
 
 
 def ensure_party_defaults():

@@ -27,7 +27,7 @@ TEST_AGREEMENT_VALUES = {
 	"agency_dv": "3",
 	"account": "00012345",
 	"account_dv": "6",
-	"wallet": "17",
+	"wallet": "17-019",
 	"agreement_code": "1234567",
 	"beneficiary_code": "1234567",
 	"beneficiary_name": DEFAULT_COMPANY,
@@ -48,6 +48,7 @@ def prepare_test_site():
 
 	erpnext_before_tests()
 	ensure_party_defaults()  # ERPNext resets the Selling Settings defaults to the tree roots
+	make_site_brazilian(company)
 	ensure_test_email_account()
 
 	from fiber_onboarding.setup.install import ensure_setup
@@ -56,6 +57,23 @@ def prepare_test_site():
 	agreement = ensure_test_bank_agreement(company)
 	ensure_test_settings(company, agreement)
 	frappe.db.commit()  # setup, not a controller: the test runner expects a committed site
+
+
+def make_site_brazilian(company: str):
+	"""The test site bills from our company, in BRL, on São Paulo time (a site set up earlier may differ)."""
+	from fiber_onboarding.setup.company import COUNTRY, CURRENCY, TIME_ZONE
+
+	global_defaults = {"default_company": company, "default_currency": CURRENCY, "country": COUNTRY}
+	for field, value in global_defaults.items():
+		if frappe.db.get_single_value("Global Defaults", field) != value:
+			frappe.db.set_single_value("Global Defaults", field, value)
+	frappe.db.set_default("company", company)
+	frappe.db.set_default("currency", CURRENCY)
+	if frappe.db.get_single_value("System Settings", "time_zone") != TIME_ZONE:
+		frappe.db.set_single_value("System Settings", "time_zone", TIME_ZONE)
+		frappe.db.set_default("time_zone", TIME_ZONE)
+		frappe.cache.delete_value("time_zone")
+	frappe.clear_cache()
 
 
 def ensure_test_email_account() -> str:
@@ -112,11 +130,14 @@ def ensure_test_settings(company: str, agreement: str | None):
 	if not frappe.db.exists("DocType", settings_doctype):
 		return
 	meta = frappe.get_meta(settings_doctype)
-	wanted = {"company": company, "setup_item": SETUP_ITEM, "finance_email": TEST_FINANCE_EMAIL}
-	if agreement:
-		wanted["bank_agreement"] = agreement
 	current = frappe.get_single(settings_doctype)
-	values = {k: v for k, v in wanted.items() if meta.has_field(k) and not current.get(k)}
+	# the billing masters are forced to the test company's (install may have picked another default company)
+	forced = {"company": company, "setup_item": SETUP_ITEM}
+	if agreement:
+		forced["bank_agreement"] = agreement
+	values = {k: v for k, v in forced.items() if meta.has_field(k) and current.get(k) != v}
+	if meta.has_field("finance_email") and not current.get("finance_email"):
+		values["finance_email"] = TEST_FINANCE_EMAIL
 	if values:
 		frappe.db.set_single_value(settings_doctype, values)
 		frappe.clear_document_cache(settings_doctype, settings_doctype)
