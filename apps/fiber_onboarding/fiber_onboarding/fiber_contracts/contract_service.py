@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import frappe
 from frappe import _
@@ -108,15 +109,40 @@ def create_and_send_contract(case):
 	return contract
 
 
+def format_brl(value) -> str:
+	"""``R$ 1.234,56``: Brazilian money format, from the exact decimal value (never a float)."""
+	amount = Decimal(str(value or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+	sign = "-" if amount < 0 else ""
+	whole, cents = f"{abs(amount):.2f}".split(".")
+	groups = []
+	while len(whole) > 3:
+		groups.insert(0, whole[-3:])
+		whole = whole[:-3]
+	groups.insert(0, whole)
+	return f"{sign}R$ {'.'.join(groups)},{cents}"
+
+
 def contract_context(contract) -> dict:
-	"""What the Print Format's Jinja sees besides ``doc``: the case, the proposal and the contracted company."""
+	"""What the Print Format's Jinja sees besides ``doc``: the case, the proposal, the contracted company and
+	the formatted values (CNPJ, CPF, CEP masks; money in BRL)."""
+	from fiber_onboarding.core.documents import format_cep, format_cnpj, format_cpf
+
 	case = frappe.get_doc(CASE, contract.onboarding)
 	proposal = frappe.get_doc("Fiber Proposal", contract.proposal or case.proposal)
 	company_name = frappe.db.get_single_value(SETTINGS, "company") or frappe.defaults.get_global_default(
 		"company"
 	)
 	company = frappe.get_doc("Company", company_name) if company_name else None
-	return {"doc": contract, "case": case, "proposal": proposal, "company": company}
+	return {
+		"doc": contract,
+		"case": case,
+		"proposal": proposal,
+		"company": company,
+		"cnpj_fmt": format_cnpj(case.cnpj),
+		"cpf_fmt": format_cpf(contract.legal_cpf),
+		"cep_fmt": format_cep(case.cep),
+		"brl": format_brl,
+	}
 
 
 def render_contract_html(contract) -> str:
@@ -413,15 +439,22 @@ def load_trust_roots() -> tuple[list, list[str]]:
 	return roots, problems
 
 
+SIGNER_LABELS = (
+	("name", "Nome"),
+	("cpf", "CPF"),
+	("category", "Assinatura"),
+	("trust_root", "Raiz de confiança"),
+	("issuer", "Emissor"),
+	("subject", "Certificado"),
+)
+
+
 def _summarise_signer(signer: dict | None) -> str:
+	"""The signer of the deciding signature, one ``Rótulo: valor`` line per known field (pt-BR)."""
 	if not signer:
 		return ""
-	parts = []
-	for key in ("name", "cpf", "subject", "kind", "level", "trust_root", "issuer"):
-		value = signer.get(key)
-		if value:
-			parts.append(f"{key}: {value}")
-	return "\n".join(parts) or frappe.as_json(signer)
+	lines = [f"{label}: {signer[key]}" for key, label in SIGNER_LABELS if signer.get(key)]
+	return "\n".join(lines)
 
 
 def run_checks(contract: str, upload: str):
@@ -583,16 +616,9 @@ def on_rejected(contract):
 
 
 def after_accepted(contract):
-	"""After save: copy the receipt date to the case and let it recompute its stage and SLA."""
+	"""After save: the case copies the receipt date (``sync_milestones``) and recomputes its stage and SLA."""
 	case = frappe.get_doc(CASE, contract.onboarding)
-	if str(case.get("contract_received_on") or "") != str(contract.received_on or ""):
-		case.db_set("contract_received_on", contract.received_on)
-	for method in ("sync_milestones", "refresh_stage"):
-		if hasattr(case, method):
-			getattr(case, method)()
-	from fiber_onboarding.utils.sla import refresh_case_sla
-
-	refresh_case_sla(case)
+	case.refresh_stage()  # sync_milestones() -> contract_received_on, then the stage and refresh_case_sla()
 
 
 def after_rejected(contract):

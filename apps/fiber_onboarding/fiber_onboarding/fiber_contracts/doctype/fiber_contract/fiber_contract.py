@@ -50,10 +50,8 @@ class FiberContract(Document):
 
 	def validate(self):
 		self.validate_legal_responsible()
+		# the process gates run from hooks.doc_events (utils.gates.enforce_gates) after this
 		if self.state_changed():
-			from fiber_onboarding.utils.gates import enforce_gates
-
-			enforce_gates(self)
 			self.apply_state_change()
 
 	def on_update(self):
