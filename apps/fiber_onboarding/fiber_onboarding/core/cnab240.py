@@ -776,10 +776,27 @@ class _DateCache(dict):
 		return value
 
 
-def _money_value(text: str) -> Decimal:
-	if text == _MONEY_ZERO:
-		return _ZERO
-	return Decimal(int(text)).scaleb(-2)
+class _MoneyCache(dict):
+	"""15-digit centavos field -> Decimal (cached: a retorno repeats the same amounts a lot)."""
+
+	def __missing__(self, text):
+		value = _ZERO if text == _MONEY_ZERO else Decimal(int(text)).scaleb(-2)
+		self[text] = value
+		return value
+
+
+def _split_lines(text: str) -> list[str]:
+	if "\r" in text:
+		crlf = text.count("\r\n")
+		if crlf == text.count("\n") == text.count("\r"):
+			lines = text.split("\r\n")
+		else:
+			lines = text.replace("\r\n", "\n").split("\n")
+	else:
+		lines = text.split("\n")
+	while lines and lines[-1] in ("", "\x1a"):
+		lines.pop()
+	return lines
 
 
 def parse_retorno(text: str) -> Retorno:
@@ -791,20 +808,17 @@ def parse_retorno(text: str) -> Retorno:
 	"""
 	if not isinstance(text, str):
 		raise CnabError(1, 1, "O retorno deve ser texto.")
-	if "\r" in text:
-		text = text.replace("\r\n", "\n")
-	lines = text.split("\n")
-	while lines and lines[-1] in ("", "\x1a"):
-		lines.pop()
+	lines = _split_lines(text)
 	if not lines:
 		raise CnabError(1, 1, "Arquivo de retorno vazio.")
-	for number, line in enumerate(lines, start=1):
-		if len(line) != LINE:
-			raise CnabError(
-				number,
-				min(len(line), LINE) + 1,
-				f"linha com {len(line)} caracteres; o CNAB 240 exige exatamente 240.",
-			)
+	if set(map(len, lines)) != {LINE}:
+		for number, line in enumerate(lines, start=1):
+			if len(line) != LINE:
+				raise CnabError(
+					number,
+					min(len(line), LINE) + 1,
+					f"linha com {len(line)} caracteres; o CNAB 240 exige exatamente 240.",
+				)
 
 	header = lines[0]
 	if header[7] != "0":
@@ -825,6 +839,8 @@ def parse_retorno(text: str) -> Retorno:
 	occurrences = dict(OCCURRENCES)
 	occurrences.update(BANK_OCCURRENCES.get(bank, {}))
 	itau = bank == "341"
+	money = _MoneyCache()
+	reasons: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {}
 
 	items: list[RetornoItem] = []
 	append = items.append
@@ -832,13 +848,11 @@ def parse_retorno(text: str) -> Retorno:
 	lot_id = None  # current lot number (str) while inside a lot
 	lot_records = 0
 	expected_seq = 1
-	pending_t = None  # (line number, line) of a T waiting for its U
-	trailer_seen = False
 	n_lines = len(lines)
-	for number in range(2, n_lines + 1):
-		line = lines[number - 1]
-		if trailer_seen:
-			raise CnabError(number, 1, "conteúdo após o trailer de arquivo.")
+	index = 1  # 0-based index of the line being read
+	while index < n_lines:
+		line = lines[index]
+		number = index + 1
 		if line[0:3] != bank:
 			raise CnabError(number, 1, f"código do banco {line[0:3]!r} diferente do header ({bank}).")
 		kind = line[7]
@@ -847,37 +861,59 @@ def parse_retorno(text: str) -> Retorno:
 				raise CnabError(number, 8, "registro de detalhe fora de um lote.")
 			if line[3:7] != lot_id:
 				raise CnabError(
-					number,
-					4,
-					f"número do lote {line[3:7]!r} diferente do header de lote ({lot_id}).",
+					number, 4, f"número do lote {line[3:7]!r} diferente do header de lote ({lot_id})."
 				)
 			segment = line[13]
 			if segment == "T":
-				if pending_t is not None:
+				t = line
+				check = t[8:13] + t[15:17] + t[73:96] + t[198:213]
+				if not (check.isdigit() and check.isascii()):
+					_check_numeric(t, _NUM_T, number, "segmento T")
+				if int(t[8:13]) != expected_seq:
 					raise CnabError(
-						number, 14, "segmento T sem o segmento U correspondente na linha anterior."
+						number, 9, f"número sequencial {int(t[8:13])} no lote; esperado {expected_seq}."
 					)
-				_check_numeric(line, _NUM_T, number, "segmento T")
-				pending_t = (number, line)
-			elif segment == "U":
-				if pending_t is None:
-					raise CnabError(number, 14, "segmento U sem o segmento T correspondente.")
-				_check_numeric(line, _NUM_U, number, "segmento U")
-				t_number, t = pending_t
-				pending_t = None
-				if line[15:17] != t[15:17]:
-					raise CnabError(number, 16, "código de movimento do segmento U difere do segmento T.")
+				if index + 1 >= n_lines:
+					raise CnabError(
+						number + 1,
+						14,
+						f"arquivo truncado: falta o segmento U do segmento T da linha {number}.",
+					)
+				u = lines[index + 1]
+				u_number = number + 1
+				if u[0:3] != bank:
+					raise CnabError(u_number, 1, f"código do banco {u[0:3]!r} diferente do header ({bank}).")
+				if u[7] != "3":
+					raise CnabError(u_number, 8, f"segmento U esperado após o segmento T da linha {number}.")
+				if u[13] != "U":
+					raise CnabError(u_number, 14, f"segmento U esperado após o segmento T da linha {number}.")
+				if u[3:7] != lot_id:
+					raise CnabError(
+						u_number, 4, f"número do lote {u[3:7]!r} diferente do header de lote ({lot_id})."
+					)
+				check = u[8:13] + u[15:153]
+				if not (check.isdigit() and check.isascii()):
+					_check_numeric(u, _NUM_U, u_number, "segmento U")
+				if int(u[8:13]) != expected_seq + 1:
+					raise CnabError(
+						u_number, 9, f"número sequencial {int(u[8:13])} no lote; esperado {expected_seq + 1}."
+					)
+				code = t[15:17]
+				if u[15:17] != code:
+					raise CnabError(u_number, 16, "código de movimento do segmento U difere do segmento T.")
 				due = dates[t[73:81]]
 				if due is False:
-					raise CnabError(t_number, 74, f"data de vencimento inválida: {t[73:81]!r}.")
-				payment_date = dates[line[137:145]]
+					raise CnabError(number, 74, f"data de vencimento inválida: {t[73:81]!r}.")
+				payment_date = dates[u[137:145]]
 				if payment_date is False:
-					raise CnabError(number, 138, f"data da ocorrência inválida: {line[137:145]!r}.")
-				credit_date = dates[line[145:153]]
+					raise CnabError(u_number, 138, f"data da ocorrência inválida: {u[137:145]!r}.")
+				credit_date = dates[u[145:153]]
 				if credit_date is False:
-					raise CnabError(number, 146, f"data do crédito inválida: {line[145:153]!r}.")
-				code = t[15:17]
-				status, occurrence_text = occurrences.get(code, ("other", f"Ocorrência {code}"))
+					raise CnabError(u_number, 146, f"data do crédito inválida: {u[145:153]!r}.")
+				occurrence = occurrences.get(code)
+				if occurrence is None:
+					occurrence = ("other", f"Ocorrência {code}")
+				status = occurrence[0]
 				if itau:
 					nosso_numero = t[40:48]
 					wallet = t[37:40]
@@ -888,61 +924,49 @@ def parse_retorno(text: str) -> Retorno:
 					wallet = t[57]
 					document_number = t[58:73].strip()
 					motives = t[213:223]
-				reason = ""
-				codes = ()
-				if motives.strip(" 0"):
-					codes = tuple(
-						c for c in (motives[i : i + 2] for i in range(0, len(motives), 2)) if c.strip(" 0")
-					)
-					if status == "paid":
-						table = LIQUIDATION_REASONS
-					elif status == "cancelled":
-						table = WRITE_OFF_REASONS
-					else:
-						table = REJECTION_REASONS
-					reason = "; ".join(table.get(c, f"Motivo {c}") for c in codes)
+				explained = reasons.get((status, motives))
+				if explained is None:
+					explained = reasons[(status, motives)] = _explain(status, motives)
 				append(
 					RetornoItem(
 						nosso_numero,
 						code,
 						status,
-						reason,
-						_money_value(t[81:96]),
-						_money_value(line[77:92]),
-						_money_value(t[198:213]),
+						explained[1],
+						money[t[81:96]],
+						money[u[77:92]],
+						money[t[198:213]],
 						credit_date,
 						payment_date,
-						t_number,
-						occurrence_text,
-						codes,
+						number,
+						occurrence[1],
+						explained[0],
 						document_number,
 						due,
-						_money_value(line[17:32]),
-						_money_value(line[32:47]),
-						_money_value(line[47:62]),
-						_money_value(line[92:107]),
-						_money_value(line[107:122]),
+						money[u[17:32]],
+						money[u[32:47]],
+						money[u[47:62]],
+						money[u[92:107]],
+						money[u[107:122]],
 						wallet,
 					)
 				)
-			elif segment in ("Y", "V", "W"):  # optional segments (e.g. Pix data): accepted and skipped
-				if pending_t is not None:
-					raise CnabError(
-						number, 14, f"segmento U esperado após o segmento T da linha {pending_t[0]}."
-					)
-				if not line[8:13].isdigit():
-					raise CnabError(
-						number, 9 + _first_non_digit(line[8:13], ((0, 5),)) - 1, "sequencial inválido."
-					)
-			else:
+				index += 2
+				expected_seq += 2
+				lot_records += 2
+				continue
+			if segment == "U":
+				raise CnabError(number, 14, "segmento U sem o segmento T correspondente.")
+			if segment not in ("Y", "V", "W"):
 				raise CnabError(
 					number, 14, f"segmento {segment!r} desconhecido no retorno (esperado T ou U)."
 				)
+			# optional segments (e.g. Pix data): accepted and skipped, but counted and sequenced
+			if not (line[8:13].isdigit() and line[8:13].isascii()):
+				_check_numeric(line, ((8, 13),), number, f"segmento {segment}")
 			if int(line[8:13]) != expected_seq:
 				raise CnabError(
-					number,
-					9,
-					f"número sequencial {int(line[8:13])} no lote; esperado {expected_seq}.",
+					number, 9, f"número sequencial {int(line[8:13])} no lote; esperado {expected_seq}."
 				)
 			expected_seq += 1
 			lot_records += 1
@@ -957,22 +981,16 @@ def parse_retorno(text: str) -> Retorno:
 		elif kind == "5":
 			if lot_id is None:
 				raise CnabError(number, 8, "trailer de lote sem header de lote.")
-			if pending_t is not None:
-				raise CnabError(number, 14, f"segmento U esperado após o segmento T da linha {pending_t[0]}.")
 			_check_numeric(line, _NUM_LOT_TRAILER, number, "trailer de lote")
 			if line[3:7] != lot_id:
 				raise CnabError(
-					number,
-					4,
-					f"número do lote {line[3:7]!r} diferente do header de lote ({lot_id}).",
+					number, 4, f"número do lote {line[3:7]!r} diferente do header de lote ({lot_id})."
 				)
 			lot_records += 1
 			declared = int(line[17:23])
 			if declared != lot_records:
 				raise CnabError(
-					number,
-					18,
-					f"trailer de lote declara {declared} registros; o lote tem {lot_records}.",
+					number, 18, f"trailer de lote declara {declared} registros; o lote tem {lot_records}."
 				)
 			lot_id = None
 		elif kind == "9":
@@ -984,9 +1002,7 @@ def parse_retorno(text: str) -> Retorno:
 			declared_lots = int(line[17:23])
 			if declared_lots != lots:
 				raise CnabError(
-					number,
-					18,
-					f"trailer de arquivo declara {declared_lots} lotes; o arquivo tem {lots}.",
+					number, 18, f"trailer de arquivo declara {declared_lots} lotes; o arquivo tem {lots}."
 				)
 			declared_lines = int(line[23:29])
 			if declared_lines != number:
@@ -995,21 +1011,28 @@ def parse_retorno(text: str) -> Retorno:
 					24,
 					f"trailer de arquivo declara {declared_lines} registros; o arquivo tem {number}.",
 				)
-			trailer_seen = True
+			if number != n_lines:
+				raise CnabError(number + 1, 1, "conteúdo após o trailer de arquivo.")
+			return Retorno(bank, file_sequence, generated_on, items, header[18:32])
 		elif kind == "0":
 			raise CnabError(number, 8, "header de arquivo repetido.")
 		else:
 			raise CnabError(number, 8, f"tipo de registro {kind!r} desconhecido (esperado 0, 1, 3, 5 ou 9).")
-	if not trailer_seen:
-		if pending_t is not None:
-			raise CnabError(
-				n_lines + 1,
-				14,
-				f"arquivo truncado: falta o segmento U do segmento T da linha {pending_t[0]}.",
-			)
-		raise CnabError(
-			n_lines + 1,
-			1,
-			f"arquivo truncado: falta o trailer de arquivo (registro 9) após a linha {n_lines}.",
-		)
-	return Retorno(bank, file_sequence, generated_on, items, header[18:32])
+		index += 1
+	raise CnabError(
+		n_lines + 1, 1, f"arquivo truncado: falta o trailer de arquivo (registro 9) após a linha {n_lines}."
+	)
+
+
+def _explain(status: str, motives: str) -> tuple[tuple[str, ...], str]:
+	"""(reason codes, pt-BR text) of the motive field (pairs of characters; zeros and blanks ignored)."""
+	if not motives.strip(" 0"):
+		return (), ""
+	codes = tuple(c for c in (motives[i : i + 2] for i in range(0, len(motives), 2)) if c.strip(" 0"))
+	if status == "paid":
+		table = LIQUIDATION_REASONS
+	elif status == "cancelled":
+		table = WRITE_OFF_REASONS
+	else:
+		table = REJECTION_REASONS
+	return codes, "; ".join(table.get(c, f"Motivo {c}") for c in codes)

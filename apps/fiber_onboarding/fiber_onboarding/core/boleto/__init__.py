@@ -77,6 +77,11 @@ class Boleto:
 
 def to_cents(amount) -> int:
 	"""Decimal / int / numeric string → integer centavos. Floats and sub-centavo fractions are refused."""
+	if type(amount) is Decimal and amount.is_finite():  # fast path
+		cents = amount.scaleb(2)
+		if cents == cents.to_integral_value():
+			return int(cents)
+		raise BoletoError(f"Valor {amount} tem mais de duas casas decimais.", "amount")
 	if isinstance(amount, bool) or isinstance(amount, float):
 		raise BoletoError("Valor deve ser informado como Decimal ou texto, nunca como float.", "amount")
 	if isinstance(amount, int):

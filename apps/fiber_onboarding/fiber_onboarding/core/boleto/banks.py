@@ -41,8 +41,23 @@ class BankAccount:
 	beneficiary_code: str = ""
 
 
+_LIMITS = tuple(10**n for n in range(40))
+
+
+def _empty(required: bool, label: str, size: int) -> str:
+	if required:
+		raise BoletoError(f"{label} não informado.", "field")
+	return "0" * size
+
+
 def _digits(value, size: int, label: str, required: bool = True) -> str:
 	"""Zero-pad a digit string (or non-negative int) to ``size``; raise BoletoError when it does not fit."""
+	kind = type(value)
+	if kind is int:  # fast paths (the common cases)
+		if 0 <= value < _LIMITS[size]:
+			return str(value).zfill(size)
+	elif kind is str and len(value) <= size and value.isdigit() and value.isascii():
+		return value.zfill(size) if value else _empty(required, label, size)
 	if isinstance(value, bool):
 		raise BoletoError(f"{label} inválido.", "field")
 	if isinstance(value, int):

@@ -30,41 +30,48 @@ class BoletoError(ValueError):
 # Check digits
 # ---------------------------------------------------------------------------------------------------------------
 
-# Luhn-style mod 10: value contributed by a digit multiplied by 2 (sum of the product's digits)
-_DOUBLE = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+# The weighted sums below run in C: the digits are grouped by weight with extended slices of the ASCII bytes and
+# each group is summed with ``sum(bytes)`` (minus 48 per digit); no per-digit Python loop.
 _ASCII_ZERO = 48
+# byte -> 1 for "5".."9": a doubled digit d >= 5 contributes 2d - 9 (sum of the product's digits)
+_GE5 = bytes(1 if 53 <= i <= 57 else 0 for i in range(256))
 
 
 def mod10(digits: str) -> int:
-	"""Mod 10 DV (weights 2, 1, 2 … from the right; products' digits summed; 10 → 0)."""
-	total = 0
-	double = True
-	for ch in reversed(digits):
-		d = ord(ch) - _ASCII_ZERO
-		total += _DOUBLE[d] if double else d
-		double = not double
-	return (10 - total % 10) % 10
-
-
-# Weights 2..9 cycling from the right, precomputed for the 43 digits of the general DV (left to right)
-_W43 = tuple(2 + (42 - i) % 8 for i in range(43))
+	"""Mod 10 DV (weights 2, 1, 2 ... from the right; products' digits summed; 10 -> 0)."""
+	b = digits.encode("ascii")[::-1]
+	doubled = b[0::2]
+	single = b[1::2]
+	total = (
+		sum(single)
+		- _ASCII_ZERO * len(single)
+		+ 2 * (sum(doubled) - _ASCII_ZERO * len(doubled))
+		- 9 * sum(doubled.translate(_GE5))
+	)
+	return -total % 10
 
 
 def mod11_weights_from_right(digits: str, low: int = 2, high: int = 9) -> int:
 	"""Weighted sum with weights low..high cycling from the rightmost digit."""
+	b = digits.encode("ascii")[::-1]
+	period = high - low + 1
 	total = 0
-	w = low
-	for ch in reversed(digits):
-		total += (ord(ch) - _ASCII_ZERO) * w
-		w = low if w == high else w + 1
+	for k in range(min(period, len(b))):
+		group = b[k::period]
+		total += (low + k) * (sum(group) - _ASCII_ZERO * len(group))
 	return total
+
+
+# Weights 2..9 cycling from the right over the 43 digits of the general DV, per class of index mod 8 (left to right)
+_W43_CLASSES = tuple((c, 2 + (42 - c) % 8, len(range(c, 43, 8))) for c in range(8))
 
 
 def general_dv(digits43: str) -> int:
 	"""Barcode position 5: mod 11 over the other 43 digits; 0, 10 and 11 become 1 (never 0)."""
+	b = digits43.encode("ascii")
 	total = 0
-	for ch, w in zip(digits43, _W43, strict=False):
-		total += (ord(ch) - _ASCII_ZERO) * w
+	for start, weight, count in _W43_CLASSES:
+		total += weight * (sum(b[start::8]) - _ASCII_ZERO * count)
 	dv = 11 - total % 11
 	return 1 if dv > 9 else dv
 
