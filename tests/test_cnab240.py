@@ -444,3 +444,62 @@ def test_error_message_names_line_and_column(good_lines):
     lines[2] = put(lines[2], 82, "X")
     err = error_of(lines)
     assert str(err).startswith("Linha 3, coluna 82:")
+
+
+# -- fuzzing: a damaged file is either rejected with CnabError or parsed; never another exception ------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_REMESSA = build_remessa(header(BB), items(4), 7, GENERATED)
+_RETORNO = retorno_from_remessa(_REMESSA, ANSWERS[:4])
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.integers(min_value=0, max_value=len(_RETORNO) - 1),
+    st.characters(codec="latin-1"),
+)
+def test_single_character_damage_never_crashes(position, char):
+    damaged = _RETORNO[:position] + char + _RETORNO[position + 1 :]
+    try:
+        result = parse_retorno(damaged)
+    except CnabError as exc:
+        assert exc.line >= 1 and 1 <= exc.column <= 241
+        return
+    assert (
+        len(result.items) == 4
+    )  # damage in a free-text field: still a whole, consistent parse
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=len(_RETORNO) - 3))
+def test_any_truncation_is_rejected(cut):
+    with pytest.raises(CnabError):
+        parse_retorno(_RETORNO[:cut])
+
+
+def test_core_modules_never_import_frappe():
+    import subprocess
+    import sys
+
+    from conftest import APP_DIR
+
+    code = (
+        "import sys; sys.modules['frappe'] = None\n"
+        "import fiber_onboarding.core.boleto, fiber_onboarding.core.boleto.image, fiber_onboarding.core.boleto.__main__\n"
+        "import fiber_onboarding.core.pix, fiber_onboarding.core.cnab240, fiber_onboarding.core.bankapi\n"
+        "assert 'frappe' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=APP_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
