@@ -7,7 +7,11 @@ refuse those moves unless a service announced them with :func:`service_transitio
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import mimetypes
+import os
+import re
 from datetime import date
 
 import frappe
@@ -175,17 +179,46 @@ def is_business_day(day: date) -> bool:
 # ---------------------------------------------------------------------------------------------------------------
 # PDFs and files
 # ---------------------------------------------------------------------------------------------------------------
+_STYLESHEET_LINK = re.compile(r"<link\b[^>]*\bhref=[\"'](/assets/[^\"']+)[\"'][^>]*>", re.IGNORECASE)
+_PUBLIC_IMG = re.compile(r"(<img\b[^>]*\bsrc=)([\"'])(/files/[^\"']+)\2", re.IGNORECASE)
+
+
+def self_contained_html(html: str) -> str:
+	"""The print HTML without anything wkhtmltopdf would have to fetch over the network.
+
+	The field reports carry their own styles, so the desk's print stylesheet link is dropped; public images (a
+	letter head logo) become data URIs read from disk. Private photos are embedded by the templates already.
+	"""
+	html = _STYLESHEET_LINK.sub("", html)
+
+	def inline(match):
+		path = frappe.get_site_path("public", match.group(3).lstrip("/"))
+		root = os.path.realpath(frappe.get_site_path("public", "files"))
+		real = os.path.realpath(path)
+		if not real.startswith(root + os.sep) or not os.path.isfile(real):
+			return match.group(0)
+		mime = mimetypes.guess_type(real)[0] or "application/octet-stream"
+		with open(real, "rb") as fh:
+			data = base64.b64encode(fh.read()).decode("ascii")
+		return "{0}{1}data:{2};base64,{3}{1}".format(match.group(1), match.group(2), mime, data)
+
+	return _PUBLIC_IMG.sub(inline, html)
+
+
 def render_pdf(doctype: str, name: str, print_format: str) -> bytes:
 	"""The document printed with ``print_format`` as PDF bytes (wkhtmltopdf), whoever triggers it.
 
 	The services check permission before; the renderer must not re-check it for the scheduler or a customer.
 	"""
+	from frappe.utils.pdf import get_pdf
+
 	previous = frappe.flags.ignore_print_permissions
 	frappe.flags.ignore_print_permissions = True
 	try:
-		return frappe.get_print(doctype, name, print_format=print_format, as_pdf=True)
+		html = frappe.get_print(doctype, name, print_format=print_format)
 	finally:
 		frappe.flags.ignore_print_permissions = previous
+	return get_pdf(self_contained_html(html))
 
 
 def save_private_file(doctype: str, name: str, file_name: str, content: bytes):

@@ -493,11 +493,11 @@ def send_implementation_report(project, *, as_system: bool = False):
 	project.implementation_report_sent_on = now
 	project.save(ignore_permissions=True)
 
+	# the report shows the test phase it starts: start it first (one transaction: a failure undoes both)
+	circuit = circuit_service.start_test_phase(project.circuit, started_at=now)
 	pdf = render_pdf(PROJECT, project.name, IMPLEMENTATION_REPORT_FORMAT)
 	file_name = f"relatorio-de-implantacao-{project.name}.pdf"
 	save_private_file(PROJECT, project.name, file_name, pdf)
-
-	circuit = circuit_service.start_test_phase(project.circuit, started_at=now)
 	send_once(
 		f"implementation-report:{project.name}",
 		"fo_implementation_report",
