@@ -1,0 +1,98 @@
+"""Everything the boleto layout (``templates/includes/boleto_layout.html``) shows, for the portal page and the PDF.
+
+The barcode image comes from the core (``core.boleto.image``): inline SVG on the page, a PNG data URI in the
+PDF (wkhtmltopdf). The Pix QR is drawn only from the bank's validated payload (``core.pix``), never invented.
+"""
+
+import base64
+
+import frappe
+from frappe.utils import fmt_money, formatdate
+
+# FEBRABAN bank code with its check digit (mod 11), as printed in the boleto header
+BANK_LABELS = {
+	"001": ("001-9", "Banco do Brasil"),
+	"033": ("033-7", "Santander"),
+	"104": ("104-0", "Caixa"),
+	"237": ("237-2", "Bradesco"),
+	"341": ("341-7", "Itaú"),
+	"756": ("756-0", "Sicoob"),
+}
+
+
+def _brl(value) -> str:
+	return fmt_money(value or 0, precision=2, currency="BRL", format="#.###,##")
+
+
+def _date(value) -> str:
+	return formatdate(value, "dd/mm/yyyy") if value else ""
+
+
+def _cnpj(value: str | None) -> str:
+	v = (value or "").strip().upper()
+	if len(v) == 14:
+		return f"{v[:2]}.{v[2:5]}.{v[5:8]}/{v[8:12]}-{v[12:]}"
+	return v
+
+
+def _barcode_markup(barcode: str, for_pdf: bool) -> str:
+	from fiber_onboarding.core.boleto.image import itf_png, itf_svg
+
+	if not barcode:
+		return ""
+	if for_pdf:
+		data = base64.b64encode(itf_png(barcode)).decode("ascii")
+		return f'<img class="bol-barcode-img" alt="" src="data:image/png;base64,{data}">'
+	return itf_svg(barcode)
+
+
+def _pix_markup(payload: str | None, for_pdf: bool) -> str:
+	if not payload:
+		return ""
+	from fiber_onboarding.core.pix import PixError, qr_png, qr_svg
+
+	try:
+		if for_pdf:
+			data = base64.b64encode(qr_png(payload)).decode("ascii")
+			return f'<img class="bol-pix-img" alt="QR Code Pix" src="data:image/png;base64,{data}">'
+		return qr_svg(payload)
+	except PixError:
+		return ""
+
+
+def render_context(doc, for_pdf: bool = False) -> dict:
+	"""Values of the boleto layout, already formatted for pt-BR."""
+	agreement = frappe.get_cached_doc("Fiber Bank Agreement", doc.bank_agreement)
+	code_label, bank_name = BANK_LABELS.get(doc.bank_code or agreement.bank_code, (doc.bank_code, ""))
+	agency = "-".join(p for p in (agreement.agency, agreement.agency_dv) if p)
+	account = "-".join(p for p in (agreement.account, agreement.account_dv) if p)
+	beneficiary_code = agreement.beneficiary_code or agreement.agreement_code or ""
+	return {
+		"name": doc.name,
+		"status": doc.status,
+		"provisional": doc.status in ("Draft", "Submitted"),
+		"unpayable": doc.status in ("Paid", "Cancelled", "Expired", "Rejected"),
+		"bank_code_label": code_label,
+		"bank_name": bank_name,
+		"digitable_line": doc.digitable_line or "",
+		"barcode_markup": _barcode_markup(doc.barcode, for_pdf),
+		"pix_markup": _pix_markup(doc.pix_payload, for_pdf),
+		"pix_payload": doc.pix_payload or "",
+		"payment_place": agreement.payment_place or "Pagável em qualquer banco até o vencimento",
+		"beneficiary_name": agreement.beneficiary_name,
+		"beneficiary_cnpj": _cnpj(agreement.beneficiary_cnpj),
+		"beneficiary_address": agreement.beneficiary_address or "",
+		"agency_code": f"{agency} / {account}" if not beneficiary_code else f"{agency} / {beneficiary_code}",
+		"wallet": agreement.wallet or "",
+		"nosso_numero": doc.nosso_numero or "",
+		"document_number": doc.document_number or "",
+		"document_date": _date(doc.issue_date),
+		"processing_date": _date(doc.issue_date),
+		"due_date": _date(doc.due_date),
+		"amount": _brl(doc.amount),
+		"instructions": agreement.instructions or "",
+		"payer_name": doc.payer_name or doc.customer,
+		"payer_tax_id": _cnpj(doc.payer_tax_id),
+		"payer_address": doc.payer_address or "",
+		"paid_on": _date(doc.paid_on),
+	}
