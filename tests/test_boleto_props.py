@@ -104,3 +104,23 @@ def test_round_trip_extremes(name):
 			for amount in (Decimal("0.01"), Decimal("99999999.99")):
 				b = generate(account, seq, due, amount)
 				assert decode(b.line, today=due) == b
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+	st.one_of(
+		st.text(max_size=60),
+		st.text(alphabet="0123456789", min_size=44, max_size=44),
+		st.text(alphabet="0123456789", min_size=47, max_size=47),
+		st.text(alphabet="0123456789 .", min_size=40, max_size=60),
+	),
+	st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 1, 1)),
+)
+def test_decode_any_text_raises_only_boleto_error(text, today):
+	try:
+		b = decode(text, today=today)
+	except BoletoError as exc:
+		assert exc.message and str(exc) == exc.message
+		return
+	assert len(b.barcode) == 44 and b.line_formatted.replace(".", "").replace(" ", "") == b.line
+	assert decode(b.barcode, today=today) == b
