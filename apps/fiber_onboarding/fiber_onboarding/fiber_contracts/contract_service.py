@@ -411,8 +411,8 @@ def load_trust_roots() -> tuple[list, list[str]]:
 	from fiber_onboarding.core.pdfcheck.model import TrustRootError
 
 	roots, problems = [], []
-	settings = frappe.get_cached_doc(SETTINGS)
-	for row in settings.get("trust_roots") or []:
+	# read from the database, not the shared cache: a pin edited a moment ago must apply to the next check
+	for row in frappe.get_single(SETTINGS).get("trust_roots") or []:
 		if not cint(row.enabled):
 			continue
 		try:
