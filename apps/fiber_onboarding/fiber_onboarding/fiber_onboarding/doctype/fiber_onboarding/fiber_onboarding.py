@@ -219,6 +219,16 @@ class FiberOnboarding(Document):
 		return self
 
 	@frappe.whitelist(methods=["POST"])
+	def refresh_stage_now(self) -> str:
+		"""Desk button: recompute the derived data now (staff only; nothing but derived fields is written)."""
+		self.check_permission("read")
+		from fiber_onboarding.permissions import is_staff
+
+		if not is_staff():
+			raise frappe.PermissionError
+		return self.refresh_stage()
+
+	@frappe.whitelist(methods=["POST"])
 	def cancel_case(self, reason: str):
 		"""Cancel the onboarding (Fiber Onboarding Manager): every gate then blocks; documents stay as they are."""
 		frappe.only_for(("Fiber Onboarding Manager", "System Manager"))
