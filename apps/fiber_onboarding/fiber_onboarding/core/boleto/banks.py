@@ -357,7 +357,7 @@ BANKS: dict[str, Bank] = {
 
 
 def get_bank(code: str) -> Bank:
-	bank = BANKS.get(str(code or "").strip().zfill(3))
+	bank = (BANKS.get(code) if isinstance(code, str) else None) or BANKS.get(str(code or "").strip().zfill(3))
 	if bank is None:
 		raise BoletoError(
 			"Banco {} não suportado (suportados: {}).".format(code, ", ".join(sorted(BANKS))), "bank"

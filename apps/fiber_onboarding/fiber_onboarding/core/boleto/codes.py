@@ -137,12 +137,27 @@ def build_barcode(bank_code: str, factor: int, cents: int, free_field: str, curr
 	return f"{body[:4]}{general_dv(body)}{body[4:]}"
 
 
+def _luhn(doubled: bytes, single: bytes) -> int:
+	total = (
+		sum(single)
+		- _ASCII_ZERO * len(single)
+		+ 2 * (sum(doubled) - _ASCII_ZERO * len(doubled))
+		- 9 * sum(doubled.translate(_GE5))
+	)
+	return -total % 10
+
+
 def line_from_barcode(barcode: str) -> str:
 	"""47-digit linha digitável (digits only) from a 44-digit barcode."""
-	f1 = barcode[0:4] + barcode[19:24]
-	f2 = barcode[24:34]
-	f3 = barcode[34:44]
-	return f"{f1}{mod10(f1)}{f2}{mod10(f2)}{f3}{mod10(f3)}{barcode[4:19]}"
+	b = barcode.encode("ascii")
+	f1 = b[0:4] + b[19:24]  # 9 digits: the even indices get weight 2
+	f2 = b[24:34]  # 10 digits: the odd indices get weight 2
+	f3 = b[34:44]
+	return (
+		f"{barcode[0:4]}{barcode[19:24]}{_luhn(f1[0::2], f1[1::2])}"
+		f"{barcode[24:34]}{_luhn(f2[1::2], f2[0::2])}"
+		f"{barcode[34:44]}{_luhn(f3[1::2], f3[0::2])}{barcode[4:19]}"
+	)
 
 
 def barcode_from_line(line: str) -> str:
