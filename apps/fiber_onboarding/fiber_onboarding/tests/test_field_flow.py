@@ -530,3 +530,90 @@ class TestFieldFlow(TestCase):
 		# the activation e-mail goes once, whatever runs next
 		self.assertEqual(circuit_service.activate_circuit(circuit).name, circuit.name)
 		self.assertEqual(len(queued("Circuit", circuit.name)), 1)
+
+
+def make_user(email: str, *roles: str) -> str:
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.add_roles(*roles)
+	return email
+
+
+def portal_user_for(case) -> str:
+	email = f"portal-{frappe.generate_hash(length=8)}@example.com"
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": "Cliente",
+			"send_welcome_email": 0,
+			"user_type": "Website User",
+		}
+	).insert(ignore_permissions=True)
+	user.add_roles("Fiber Customer")
+	customer = frappe.get_doc("Customer", case.customer)
+	customer.append("portal_users", {"user": email})
+	customer.save(ignore_permissions=True)
+	return email
+
+
+class TestFieldPermissions(TestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_customer_acts_only_on_own_circuit_during_test_phase(self):
+		from fiber_onboarding.fiber_field import api
+
+		case_a, _project_a, circuit_a = testing_circuit()
+		case_b, _project_b, circuit_b = testing_circuit()
+		user_a = portal_user_for(case_a)
+		frappe.set_user(user_a)
+		with self.assertRaises(frappe.PermissionError):
+			api.customer_report_problem(circuit_b.name, "Sem sinal")
+		with self.assertRaises(frappe.PermissionError):
+			api.customer_confirm_service(circuit_b.name)
+		with self.assertRaises(frappe.PermissionError):  # staff endpoint
+			api.activate(circuit_a.name)
+		api.customer_report_problem(circuit_a.name, "Sem sinal desde as 10h")
+		api.customer_confirm_service(circuit_a.name)
+		frappe.set_user("Administrator")
+		circuit_a.reload()
+		circuit_b.reload()
+		self.assertEqual((circuit_a.problem_reported, circuit_a.problem_reported_by), (1, user_a))
+		self.assertTrue(circuit_a.customer_confirmed_at)
+		self.assertFalse(circuit_b.problem_reported or circuit_b.customer_confirmed_at)
+
+	def test_staff_roles_on_project_buttons(self):
+		from fiber_onboarding.fiber_field import api
+
+		case, project = paid_case()
+		project.project_file = attach_file(project.doctype, project.name, "projeto.pdf", b"%PDF-1.4 p")
+		project.save(ignore_permissions=True)
+		sales = make_user("fo-field-sales@example.com", "Fiber Sales")
+		frappe.set_user(sales)
+		with self.assertRaises(frappe.PermissionError):
+			api.send_project(project.name)
+		frappe.set_user("Administrator")
+		projects = make_user("fo-field-projects@example.com", "Fiber Projects")
+		frappe.set_user(projects)
+		result = api.send_project(project.name)
+		self.assertEqual(result["workflow_state"], "Sent")
+		frappe.set_user("Administrator")
+		self.assertEqual(len(queued("Fiber Project", project.name)), 1)
+
+	def test_photo_helper_embeds_only_files_of_the_printed_document(self):
+		from fiber_onboarding.fiber_field.printing import fo_photo_src
+
+		case, project = sent_project()
+		visit = project_service.request_prior_visit(project)
+		own = attach_file("Site Visit", visit.name, "rota.png", png_bytes())
+		other = attach_file("Fiber Project", project.name, "outra.png", png_bytes((0, 0, 200)))
+		self.assertTrue(fo_photo_src(visit, own).startswith("data:image/jpeg;base64,"))
+		self.assertEqual(fo_photo_src(visit, other), "")
+		self.assertEqual(fo_photo_src(visit, "/private/files/../../site_config.json"), "")
