@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import zlib
 from dataclasses import dataclass
 
@@ -19,220 +18,254 @@ from dataclasses import dataclass
 
 
 class PdfBuilder:
-    """Collects numbered objects and serialises them with a classic xref table.
+	"""Collects numbered objects and serialises them with a classic xref table.
 
-    ``add(body)`` stores a plain object (``body`` is the object's text, e.g. ``"<< /Type /Catalog >>"``);
-    ``add(entries, stream=data)`` stores a stream whose dictionary holds ``entries`` plus the computed ``/Length``.
-    """
+	``add(body)`` stores a plain object (``body`` is the object's text, e.g. ``"<< /Type /Catalog >>"``);
+	``add(entries, stream=data)`` stores a stream whose dictionary holds ``entries`` plus the computed ``/Length``.
+	"""
 
-    def __init__(self) -> None:
-        self._objects: dict[int, bytes] = {}
-        self._next = 1
+	def __init__(self) -> None:
+		self._objects: dict[int, bytes] = {}
+		self._next = 1
 
-    def reserve(self) -> int:
-        num = self._next
-        self._next += 1
-        return num
+	def reserve(self) -> int:
+		num = self._next
+		self._next += 1
+		return num
 
-    def add(
-        self, body: str | bytes, *, stream: bytes | None = None, num: int | None = None
-    ) -> int:
-        if num is None:
-            num = self.reserve()
-        if isinstance(body, str):
-            body = body.encode("latin-1")
-        if stream is not None:
-            body = (
-                b"<< "
-                + body
-                + b" /Length "
-                + str(len(stream)).encode()
-                + b" >>\nstream\n"
-                + stream
-                + b"\nendstream"
-            )
-        self._objects[num] = body
-        return num
+	def add(self, body: str | bytes, *, stream: bytes | None = None, num: int | None = None) -> int:
+		if num is None:
+			num = self.reserve()
+		if isinstance(body, str):
+			body = body.encode("latin-1")
+		if stream is not None:
+			body = (
+				b"<< "
+				+ body
+				+ b" /Length "
+				+ str(len(stream)).encode()
+				+ b" >>\nstream\n"
+				+ stream
+				+ b"\nendstream"
+			)
+		self._objects[num] = body
+		return num
 
-    def to_bytes(
-        self,
-        root: int,
-        *,
-        info: int | None = None,
-        trailer_extra: str = "",
-        version: str = "1.7",
-    ) -> bytes:
-        out = io.BytesIO()
-        out.write(b"%PDF-" + version.encode() + b"\n%\xe2\xe3\xcf\xd3\n")
-        size = self._next
-        offsets: dict[int, int] = {}
-        for num in sorted(self._objects):
-            offsets[num] = out.tell()
-            out.write(
-                str(num).encode() + b" 0 obj\n" + self._objects[num] + b"\nendobj\n"
-            )
-        xref_at = out.tell()
-        out.write(b"xref\n0 " + str(size).encode() + b"\n0000000000 65535 f \n")
-        for num in range(1, size):
-            if num in offsets:
-                out.write(b"%010d 00000 n \n" % offsets[num])
-            else:
-                out.write(b"0000000000 65535 f \n")
-        trailer = "<< /Size {} /Root {} 0 R{}{} >>".format(
-            size,
-            root,
-            " /Info {} 0 R".format(info) if info else "",
-            (" " + trailer_extra) if trailer_extra else "",
-        )
-        out.write(
-            b"trailer\n"
-            + trailer.encode("latin-1")
-            + b"\nstartxref\n"
-            + str(xref_at).encode()
-            + b"\n%%EOF\n"
-        )
-        return out.getvalue()
+	def to_bytes(
+		self,
+		root: int,
+		*,
+		info: int | None = None,
+		trailer_extra: str = "",
+		version: str = "1.7",
+		objstm: bool = False,
+		objstm_data: bytes | None = None,
+	) -> bytes:
+		if objstm:
+			return self._to_bytes_objstm(root, info, trailer_extra, version, objstm_data)
+		out = io.BytesIO()
+		out.write(b"%PDF-" + version.encode() + b"\n%\xe2\xe3\xcf\xd3\n")
+		size = self._next
+		offsets: dict[int, int] = {}
+		for num in sorted(self._objects):
+			offsets[num] = out.tell()
+			out.write(str(num).encode() + b" 0 obj\n" + self._objects[num] + b"\nendobj\n")
+		xref_at = out.tell()
+		out.write(b"xref\n0 " + str(size).encode() + b"\n0000000000 65535 f \n")
+		for num in range(1, size):
+			if num in offsets:
+				out.write(b"%010d 00000 n \n" % offsets[num])
+			else:
+				out.write(b"0000000000 65535 f \n")
+		trailer = "<< /Size {} /Root {} 0 R{}{} >>".format(
+			size,
+			root,
+			f" /Info {info} 0 R" if info else "",
+			(" " + trailer_extra) if trailer_extra else "",
+		)
+		out.write(
+			b"trailer\n" + trailer.encode("latin-1") + b"\nstartxref\n" + str(xref_at).encode() + b"\n%%EOF\n"
+		)
+		return out.getvalue()
+
+	def _to_bytes_objstm(self, root, info, trailer_extra, version, objstm_data) -> bytes:
+		"""PDF 1.5 layout: plain objects packed in one compressed object stream, an xref stream at the end.
+
+		``objstm_data`` replaces the object stream's compressed data (e.g. with a decompression bomb)."""
+		packed = {n: b for n, b in self._objects.items() if b"stream\n" not in b}
+		loose = {n: b for n, b in self._objects.items() if n not in packed}
+		stm_num, xref_num = self._next, self._next + 1
+		head, body, index = [], b"", {}
+		for i, (num, text) in enumerate(sorted(packed.items())):
+			head.append(f"{num} {len(body)}")
+			body += text + b"\n"
+			index[num] = i
+		header = " ".join(head).encode() + b"\n"
+		data = objstm_data if objstm_data is not None else zlib.compress(header + body)
+		out = io.BytesIO()
+		out.write(b"%PDF-" + version.encode() + b"\n%\xe2\xe3\xcf\xd3\n")
+		offsets = {}
+		for num, text in sorted(loose.items()):
+			offsets[num] = out.tell()
+			out.write(str(num).encode() + b" 0 obj\n" + text + b"\nendobj\n")
+		offsets[stm_num] = out.tell()
+		out.write(
+			b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+			% (stm_num, len(packed), len(header), len(data))
+			+ data
+			+ b"\nendstream\nendobj\n"
+		)
+		offsets[xref_num] = out.tell()
+		size = xref_num + 1
+		rows = b""
+		for num in range(size):
+			if num in offsets:
+				rows += b"\x01" + offsets[num].to_bytes(4, "big") + b"\x00\x00"
+			elif num in index:
+				rows += b"\x02" + stm_num.to_bytes(4, "big") + index[num].to_bytes(2, "big")
+			else:
+				rows += b"\x00" + b"\x00" * 4 + b"\xff\xff"
+		extra = (f" /Info {info} 0 R" if info else "") + ((" " + trailer_extra) if trailer_extra else "")
+		out.write(
+			f"{xref_num} 0 obj\n<< /Type /XRef /Size {size} /W [1 4 2] /Root {root} 0 R{extra} /Length {len(rows)} >>".encode()
+			+ b"\nstream\n"
+			+ rows
+			+ b"\nendstream\nendobj\nstartxref\n"
+			+ str(offsets[xref_num]).encode()
+			+ b"\n%%EOF\n"
+		)
+		return out.getvalue()
 
 
 def _text_stream(lines: list[str], y0: int = 760) -> bytes:
-    parts = ["BT /F1 12 Tf 14 TL 56 {} Td".format(y0)]
-    for line in lines:
-        safe = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        parts.append("({}) Tj T*".format(safe))
-    parts.append("ET")
-    return "\n".join(parts).encode("latin-1")
+	parts = [f"BT /F1 12 Tf 14 TL 56 {y0} Td"]
+	for line in lines:
+		safe = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+		parts.append(f"({safe}) Tj T*")
+	parts.append("ET")
+	return "\n".join(parts).encode("latin-1")
 
 
 @dataclass
 class Extras:
-    """Hooks to put (bad) things into a generated contract.
+	"""Hooks to put (bad) things into a generated contract.
 
-    Each string is PDF object text; ``{builder}`` callbacks may add objects and return text to insert.
-    """
+	Each string is PDF object text; ``{builder}`` callbacks may add objects and return text to insert.
+	"""
 
-    catalog: str = ""
-    first_page: str = ""
-    trailer: str = ""
+	catalog: str = ""
+	first_page: str = ""
+	trailer: str = ""
 
 
 def contract_pdf(
-    code: str = "CTR-2026-00042",
-    pages: int = 3,
-    *,
-    extras: Extras | None = None,
-    hook=None,
-    image_bytes_per_page: int = 0,
-    text: bool = True,
-    compress: bool = True,
-    seed: int = 7,
+	code: str = "CTR-2026-00042",
+	pages: int = 3,
+	*,
+	extras: Extras | None = None,
+	hook=None,
+	image_bytes_per_page: int = 0,
+	text: bool = True,
+	compress: bool = True,
+	seed: int = 7,
+	objstm: bool = False,
+	objstm_data: bytes | None = None,
 ) -> bytes:
-    """A contract-like PDF: every page carries the contract code in its text.
+	"""A contract-like PDF: every page carries the contract code in its text.
 
-    ``hook(builder) -> Extras`` may add objects (actions, annotations, embedded files...) and return the text to
-    insert into the catalogue / first page / trailer. ``image_bytes_per_page`` adds an incompressible grey image
-    per page (used by the benchmark to reach ~10 MB). ``text=False`` makes a "scanned" PDF: images only.
-    """
-    b = PdfBuilder()
-    catalog = b.reserve()
-    pages_num = b.reserve()
-    font = b.add(
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-    )
-    ext = extras or Extras()
-    if hook is not None:
-        more = hook(b)
-        ext = Extras(
-            ext.catalog + " " + more.catalog,
-            ext.first_page + " " + more.first_page,
-            ext.trailer + " " + more.trailer,
-        )
-    rnd = _Random(seed)
-    kids = []
-    for i in range(pages):
-        lines = [
-            "CONTRATO DE PRESTACAO DE SERVICOS DE LINK DEDICADO",
-            "Contrato n. {}".format(code),
-            "Pagina {} de {}".format(i + 1, pages),
-            "Clausula {}: o CONTRATANTE declara ter lido e aceito as condicoes da proposta.".format(
-                i + 1
-            ),
-        ]
-        resources = "/Font << /F1 {} 0 R >>".format(font)
-        content = _text_stream(lines) if text else b""
-        if image_bytes_per_page or not text:
-            size = image_bytes_per_page or 40000
-            width = 400
-            height = max(1, size // width)
-            img = b.add(
-                "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray /BitsPerComponent 8".format(
-                    width, height
-                ),
-                stream=rnd.bytes(width * height),
-            )
-            resources += " /XObject << /Im1 {} 0 R >>".format(img)
-            content += b"\nq 400 0 0 300 100 100 cm /Im1 Do Q"
-        if compress:
-            cnum = b.add("/Filter /FlateDecode", stream=zlib.compress(content))
-        else:
-            cnum = b.add("", stream=content)
-        extra = ext.first_page if i == 0 else ""
-        kids.append(
-            b.add(
-                "<< /Type /Page /Parent {} 0 R /MediaBox [0 0 595 842] /Resources << {} >> /Contents {} 0 R {} >>".format(
-                    pages_num, resources, cnum, extra
-                )
-            )
-        )
-    b.add(
-        "<< /Type /Pages /Kids [{}] /Count {} >>".format(
-            " ".join("{} 0 R".format(k) for k in kids), len(kids)
-        ),
-        num=pages_num,
-    )
-    b.add(
-        "<< /Type /Catalog /Pages {} 0 R {} >>".format(pages_num, ext.catalog),
-        num=catalog,
-    )
-    info = b.add(
-        "<< /Producer (fiber_onboarding tests) /Title (Contrato {}) >>".format(code)
-    )
-    return b.to_bytes(catalog, info=info, trailer_extra=ext.trailer.strip())
+	``hook(builder) -> Extras`` may add objects (actions, annotations, embedded files...) and return the text to
+	insert into the catalogue / first page / trailer. ``image_bytes_per_page`` adds an incompressible grey image
+	per page (used by the benchmark to reach ~10 MB). ``text=False`` makes a "scanned" PDF: images only.
+	"""
+	b = PdfBuilder()
+	catalog = b.reserve()
+	pages_num = b.reserve()
+	font = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	ext = extras or Extras()
+	if hook is not None:
+		more = hook(b)
+		ext = Extras(
+			ext.catalog + " " + more.catalog,
+			ext.first_page + " " + more.first_page,
+			ext.trailer + " " + more.trailer,
+		)
+	rnd = _Random(seed)
+	kids = []
+	for i in range(pages):
+		lines = [
+			"CONTRATO DE PRESTACAO DE SERVICOS DE LINK DEDICADO",
+			f"Contrato n. {code}",
+			f"Pagina {i + 1} de {pages}",
+			f"Clausula {i + 1}: o CONTRATANTE declara ter lido e aceito as condicoes da proposta.",
+		]
+		resources = f"/Font << /F1 {font} 0 R >>"
+		content = _text_stream(lines) if text else b""
+		if image_bytes_per_page or not text:
+			size = image_bytes_per_page or 40000
+			width = 400
+			height = max(1, size // width)
+			img = b.add(
+				f"/Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray /BitsPerComponent 8",
+				stream=rnd.bytes(width * height),
+			)
+			resources += f" /XObject << /Im1 {img} 0 R >>"
+			content += b"\nq 400 0 0 300 100 100 cm /Im1 Do Q"
+		if compress:
+			cnum = b.add("/Filter /FlateDecode", stream=zlib.compress(content))
+		else:
+			cnum = b.add("", stream=content)
+		extra = ext.first_page if i == 0 else ""
+		kids.append(
+			b.add(
+				f"<< /Type /Page /Parent {pages_num} 0 R /MediaBox [0 0 595 842] /Resources << {resources} >> /Contents {cnum} 0 R {extra} >>"
+			)
+		)
+	b.add(
+		"<< /Type /Pages /Kids [{}] /Count {} >>".format(" ".join(f"{k} 0 R" for k in kids), len(kids)),
+		num=pages_num,
+	)
+	b.add(
+		f"<< /Type /Catalog /Pages {pages_num} 0 R {ext.catalog} >>",
+		num=catalog,
+	)
+	info = b.add(f"<< /Producer (fiber_onboarding tests) /Title (Contrato {code}) >>")
+	return b.to_bytes(
+		catalog, info=info, trailer_extra=ext.trailer.strip(), objstm=objstm, objstm_data=objstm_data
+	)
 
 
 class _Random:
-    """Deterministic incompressible bytes (SHA-256 in counter mode), fast enough for ~10 MB."""
+	"""Deterministic incompressible bytes (SHA-256 in counter mode), fast enough for ~10 MB."""
 
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-        self.counter = 0
+	def __init__(self, seed: int) -> None:
+		self.seed = seed
+		self.counter = 0
 
-    def bytes(self, n: int) -> bytes:
-        out = bytearray()
-        while len(out) < n:
-            block = hashlib.sha512(b"%d:%d" % (self.seed, self.counter)).digest()
-            self.counter += 1
-            out += block
-        return bytes(out[:n])
+	def bytes(self, n: int) -> bytes:
+		out = bytearray()
+		while len(out) < n:
+			block = hashlib.sha512(b"%d:%d" % (self.seed, self.counter)).digest()
+			self.counter += 1
+			out += block
+		return bytes(out[:n])
 
 
 def flate_bomb(inflated_bytes: int) -> bytes:
-    """A valid zlib stream of zeros inflating to ``inflated_bytes`` (a multiple of 1 MiB), built in milliseconds.
+	"""A valid zlib stream of zeros inflating to ``inflated_bytes`` (a multiple of 1 MiB), built in milliseconds.
 
-    After a full flush, deflate output is byte-aligned and independent of history, so the compressed form of one
-    MiB of zeros can be repeated; the Adler-32 of the whole is computed alongside.
-    """
-    chunk = b"\0" * (1 << 20)
-    count = inflated_bytes // len(chunk)
-    comp = zlib.compressobj(9)
-    head = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
-    block = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
-    adler = zlib.adler32(chunk)
-    for _ in range(count - 1):
-        adler = zlib.adler32(chunk, adler)
-    final = zlib.compressobj(
-        9, zlib.DEFLATED, -15
-    ).flush()  # an empty final raw-deflate block
-    return head + block * (count - 1) + final + adler.to_bytes(4, "big")
+	After a full flush, deflate output is byte-aligned and independent of history, so the compressed form of one
+	MiB of zeros can be repeated; the Adler-32 of the whole is computed alongside.
+	"""
+	chunk = b"\0" * (1 << 20)
+	count = inflated_bytes // len(chunk)
+	comp = zlib.compressobj(9)
+	head = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+	block = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+	adler = zlib.adler32(chunk)
+	for _ in range(count - 1):
+		adler = zlib.adler32(chunk, adler)
+	final = zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty final raw-deflate block
+	return head + block * (count - 1) + final + adler.to_bytes(4, "big")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -242,239 +275,240 @@ def flate_bomb(inflated_bytes: int) -> bytes:
 
 @dataclass
 class TestPki:
-    root_pem: bytes
-    root_der: bytes
-    signer_cert_der: bytes
-    signer_key_der: bytes  # PKCS#8
+	root_pem: bytes
+	root_der: bytes
+	signer_cert_der: bytes
+	signer_key_der: bytes  # PKCS#8
 
-    @property
-    def root_sha256(self) -> str:
-        return hashlib.sha256(self.root_pem).hexdigest()
+	@property
+	def root_sha256(self) -> str:
+		return hashlib.sha256(self.root_pem).hexdigest()
 
 
 def make_pki(
-    signer_cn: str = "NOME DO SIGNATARIO:12345678909",
-    *,
-    root_cn: str = "AC Raiz de Teste fiber_onboarding",
-    serial_number: str | None = None,
-    other_name_cpf: str | None = None,
-    key_usage_nonrep: bool = True,
+	signer_cn: str = "NOME DO SIGNATARIO:12345678909",
+	*,
+	root_cn: str = "AC Raiz de Teste fiber_onboarding",
+	serial_number: str | None = None,
+	other_name_cpf: str | None = None,
+	key_usage_nonrep: bool = True,
 ) -> TestPki:
-    """Root CA -> signer certificate (RSA 2048), like an ICP-Brasil A1 certificate."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
+	"""Root CA -> signer certificate (RSA 2048), like an ICP-Brasil A1 certificate."""
+	from cryptography import x509
+	from cryptography.hazmat.primitives import hashes, serialization
+	from cryptography.hazmat.primitives.asymmetric import rsa
+	from cryptography.x509.oid import NameOID
 
-    now = dt.datetime.now(dt.timezone.utc)
-    root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    root_name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Teste"),
-            x509.NameAttribute(NameOID.COMMON_NAME, root_cn),
-        ]
-    )
-    root = (
-        x509.CertificateBuilder()
-        .subject_name(root_name)
-        .issuer_name(root_name)
-        .public_key(root_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()),
-            critical=False,
-        )
-        .sign(root_key, hashes.SHA256())
-    )
-    signer_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    attrs = [
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil (teste)"),
-        x509.NameAttribute(NameOID.COMMON_NAME, signer_cn),
-    ]
-    if serial_number:
-        attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name(attrs))
-        .issuer_name(root_name)
-        .public_key(signer_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=key_usage_nonrep,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-            critical=False,
-        )
-    )
-    if other_name_cpf:
-        # ICP-Brasil otherName 2.16.76.1.3.1: birth date (8) + CPF (11) + NIS (11) + RG (15) + issuer/UF (6)
-        value = ("01011980" + other_name_cpf + "0" * 11 + "0" * 15 + "SSPSP ").encode(
-            "ascii"
-        )
-        der = b"\x04" + bytes([len(value)]) + value  # OCTET STRING
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName(
-                [x509.OtherName(x509.ObjectIdentifier("2.16.76.1.3.1"), der)]
-            ),
-            critical=False,
-        )
-    signer = builder.sign(root_key, hashes.SHA256())
-    return TestPki(
-        root_pem=root.public_bytes(serialization.Encoding.PEM),
-        root_der=root.public_bytes(serialization.Encoding.DER),
-        signer_cert_der=signer.public_bytes(serialization.Encoding.DER),
-        signer_key_der=signer_key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ),
-    )
+	now = dt.datetime.now(dt.timezone.utc)
+	root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+	root_name = x509.Name(
+		[
+			x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
+			x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Teste"),
+			x509.NameAttribute(NameOID.COMMON_NAME, root_cn),
+		]
+	)
+	root = (
+		x509.CertificateBuilder()
+		.subject_name(root_name)
+		.issuer_name(root_name)
+		.public_key(root_key.public_key())
+		.serial_number(x509.random_serial_number())
+		.not_valid_before(now - dt.timedelta(days=1))
+		.not_valid_after(now + dt.timedelta(days=3650))
+		.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+		.add_extension(
+			x509.KeyUsage(
+				digital_signature=False,
+				content_commitment=False,
+				key_encipherment=False,
+				data_encipherment=False,
+				key_agreement=False,
+				key_cert_sign=True,
+				crl_sign=True,
+				encipher_only=False,
+				decipher_only=False,
+			),
+			critical=True,
+		)
+		.add_extension(
+			x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()),
+			critical=False,
+		)
+		.sign(root_key, hashes.SHA256())
+	)
+	signer_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+	attrs = [
+		x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
+		x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil (teste)"),
+		x509.NameAttribute(NameOID.COMMON_NAME, signer_cn),
+	]
+	if serial_number:
+		attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
+	builder = (
+		x509.CertificateBuilder()
+		.subject_name(x509.Name(attrs))
+		.issuer_name(root_name)
+		.public_key(signer_key.public_key())
+		.serial_number(x509.random_serial_number())
+		.not_valid_before(now - dt.timedelta(days=1))
+		.not_valid_after(now + dt.timedelta(days=365))
+		.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+		.add_extension(
+			x509.KeyUsage(
+				digital_signature=True,
+				content_commitment=key_usage_nonrep,
+				key_encipherment=True,
+				data_encipherment=False,
+				key_agreement=False,
+				key_cert_sign=False,
+				crl_sign=False,
+				encipher_only=False,
+				decipher_only=False,
+			),
+			critical=True,
+		)
+		.add_extension(
+			x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+			critical=False,
+		)
+	)
+	if other_name_cpf:
+		# ICP-Brasil otherName 2.16.76.1.3.1: birth date (8) + CPF (11) + NIS (11) + RG (15) + issuer/UF (6)
+		value = ("01011980" + other_name_cpf + "0" * 11 + "0" * 15 + "SSPSP ").encode("ascii")
+		der = b"\x04" + bytes([len(value)]) + value  # OCTET STRING
+		builder = builder.add_extension(
+			x509.SubjectAlternativeName([x509.OtherName(x509.ObjectIdentifier("2.16.76.1.3.1"), der)]),
+			critical=False,
+		)
+	signer = builder.sign(root_key, hashes.SHA256())
+	return TestPki(
+		root_pem=root.public_bytes(serialization.Encoding.PEM),
+		root_der=root.public_bytes(serialization.Encoding.DER),
+		signer_cert_der=signer.public_bytes(serialization.Encoding.DER),
+		signer_key_der=signer_key.private_bytes(
+			serialization.Encoding.DER,
+			serialization.PrivateFormat.PKCS8,
+			serialization.NoEncryption(),
+		),
+	)
 
 
-def sign(
-    pdf: bytes, pki: TestPki, *, field_name: str = "AssinaturaContratante"
-) -> bytes:
-    """Sign ``pdf`` incrementally with pyHanko (PAdES baseline, detached CMS)."""
-    from asn1crypto import keys, x509
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
+def sign(pdf: bytes, pki: TestPki, *, field_name: str = "AssinaturaContratante") -> bytes:
+	"""Sign ``pdf`` incrementally with pyHanko (PAdES baseline, detached CMS)."""
+	from asn1crypto import keys, x509
+	from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+	from pyhanko.sign import fields, signers
+	from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    root = x509.Certificate.load(pki.root_der)
-    signer = signers.SimpleSigner(
-        signing_cert=x509.Certificate.load(pki.signer_cert_der),
-        signing_key=keys.PrivateKeyInfo.load(pki.signer_key_der),
-        cert_registry=SimpleCertificateStore.from_certs([root]),
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(
-        writer,
-        signers.PdfSignatureMetadata(
-            field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES
-        ),
-        signer=signer,
-    )
-    return out.getvalue()
+	root = x509.Certificate.load(pki.root_der)
+	signer = signers.SimpleSigner(
+		signing_cert=x509.Certificate.load(pki.signer_cert_der),
+		signing_key=keys.PrivateKeyInfo.load(pki.signer_key_der),
+		cert_registry=SimpleCertificateStore.from_certs([root]),
+	)
+	writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+	out = signers.sign_pdf(
+		writer,
+		signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES),
+		signer=signer,
+	)
+	return out.getvalue()
 
 
-def append_update(
-    pdf: bytes, objects: dict[int, str], *, root_override: str | None = None
-) -> bytes:
-    """Append an incremental update replacing/adding ``objects`` (number -> object text), like a later editor.
+def append_update(pdf: bytes, objects: dict, *, root_override: str | None = None) -> bytes:
+	"""Append an incremental update replacing/adding ``objects`` (number -> object text), like a later editor.
 
-    When ``root_override`` is given, it is written as the new catalogue object (same number as the current one).
-    """
-    from pypdf import PdfReader
+	When ``root_override`` is given, it is written as the new catalogue object (same number as the current one).
+	"""
+	from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(pdf))
-    prev = _last_startxref(pdf)
-    size = int(reader.trailer["/Size"])
-    root_ref = reader.trailer.raw_get("/Root")
-    body = dict(objects)
-    if root_override is not None:
-        body[root_ref.idnum] = root_override
-    out = io.BytesIO()
-    out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
-    offsets = {}
-    for num in sorted(body):
-        offsets[num] = out.tell()
-        out.write(
-            str(num).encode()
-            + b" 0 obj\n"
-            + body[num].encode("latin-1")
-            + b"\nendobj\n"
-        )
-    xref_at = out.tell()
-    out.write(b"xref\n")
-    for num in sorted(offsets):
-        out.write(b"%d 1\n%010d 00000 n \n" % (num, offsets[num]))
-    new_size = max([size, *[n + 1 for n in body]])
-    trailer = "<< /Size {} /Root {} 0 R /Prev {} >>".format(
-        new_size, root_ref.idnum, prev
-    )
-    out.write(
-        b"trailer\n"
-        + trailer.encode()
-        + b"\nstartxref\n"
-        + str(xref_at).encode()
-        + b"\n%%EOF\n"
-    )
-    return out.getvalue()
+	reader = PdfReader(io.BytesIO(pdf))
+	prev = _last_startxref(pdf)
+	size = int(reader.trailer["/Size"])
+	root_ref = reader.trailer.raw_get("/Root")
+	body = dict(objects)
+	if root_override is not None:
+		body[root_ref.idnum] = root_override
+	out = io.BytesIO()
+	out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+	offsets = {}
+	for num in sorted(body):
+		offsets[num] = out.tell()
+		text = body[num] if isinstance(body[num], bytes) else body[num].encode("latin-1")
+		out.write(str(num).encode() + b" 0 obj\n" + text + b"\nendobj\n")
+	xref_at = out.tell()
+	out.write(b"xref\n")
+	for num in sorted(offsets):
+		out.write(b"%d 1\n%010d 00000 n \n" % (num, offsets[num]))
+	new_size = max([size, *[n + 1 for n in body]])
+	trailer = f"<< /Size {new_size} /Root {root_ref.idnum} 0 R /Prev {prev} >>"
+	out.write(b"trailer\n" + trailer.encode() + b"\nstartxref\n" + str(xref_at).encode() + b"\n%%EOF\n")
+	return out.getvalue()
 
 
 def _last_startxref(pdf: bytes) -> int:
-    pos = pdf.rfind(b"startxref")
-    return int(pdf[pos + 9 :].split()[0])
+	pos = pdf.rfind(b"startxref")
+	return int(pdf[pos + 9 :].split()[0])
+
+
+def object_text(pdf: bytes, num: int) -> str:
+	"""Text of (non-stream) object ``num`` as the file currently resolves it."""
+	from pypdf import PdfReader
+	from pypdf.generic import IndirectObject
+
+	reader = PdfReader(io.BytesIO(pdf))
+	return _pdf_repr(IndirectObject(num, 0, reader).get_object())
+
+
+def page_ref(pdf: bytes, index: int = 0) -> int:
+	from pypdf import PdfReader
+
+	return PdfReader(io.BytesIO(pdf)).pages[index].indirect_reference.idnum
+
+
+def next_free(pdf: bytes) -> int:
+	from pypdf import PdfReader
+
+	return int(PdfReader(io.BytesIO(pdf)).trailer["/Size"])
 
 
 def catalog_text(pdf: bytes) -> tuple[int, str]:
-    """Number and text of the current catalogue (for ``append_update`` root overrides)."""
-    from pypdf import PdfReader
+	"""Number and text of the current catalogue (for ``append_update`` root overrides)."""
+	from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(pdf))
-    ref = reader.trailer.raw_get("/Root")
-    root = reader.trailer["/Root"]
-    parts = []
-    for key, value in root.items():
-        parts.append("{} {}".format(key, _pdf_repr(value)))
-    return ref.idnum, "<< " + " ".join(parts) + " >>"
+	reader = PdfReader(io.BytesIO(pdf))
+	ref = reader.trailer.raw_get("/Root")
+	root = reader.trailer["/Root"]
+	parts = []
+	for key, value in root.items():
+		parts.append(f"{key} {_pdf_repr(value)}")
+	return ref.idnum, "<< " + " ".join(parts) + " >>"
 
 
 def _pdf_repr(value) -> str:
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+	from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-    if isinstance(value, IndirectObject):
-        return "{} {} R".format(value.idnum, value.generation)
-    if isinstance(value, DictionaryObject):
-        return (
-            "<< "
-            + " ".join("{} {}".format(k, _pdf_repr(v)) for k, v in value.items())
-            + " >>"
-        )
-    if isinstance(value, ArrayObject):
-        return "[" + " ".join(_pdf_repr(v) for v in value) + "]"
-    text = io.BytesIO()
-    value.write_to_stream(text)
-    return text.getvalue().decode("latin-1")
+	if isinstance(value, IndirectObject):
+		return f"{value.idnum} {value.generation} R"
+	if isinstance(value, DictionaryObject):
+		return "<< " + " ".join(f"{k} {_pdf_repr(v)}" for k, v in value.items()) + " >>"
+	if isinstance(value, ArrayObject):
+		return "[" + " ".join(_pdf_repr(v) for v in value) + "]"
+	text = io.BytesIO()
+	value.write_to_stream(text)
+	return text.getvalue().decode("latin-1")
 
 
 def random_bytes(n: int, seed: int = 1) -> bytes:
-    return _Random(seed).bytes(n)
+	return _Random(seed).bytes(n)
 
 
-def os_urandom(n: int) -> bytes:
-    return os.urandom(n)
+_PKI_CACHE: dict = {}
+
+
+def cached_pki(name: str = "default", **kwargs) -> TestPki:
+	"""One key pair per name and process (RSA key generation is the slow part of the tests)."""
+	if name not in _PKI_CACHE:
+		_PKI_CACHE[name] = make_pki(**kwargs)
+	return _PKI_CACHE[name]

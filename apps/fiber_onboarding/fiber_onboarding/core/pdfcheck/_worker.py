@@ -12,6 +12,7 @@ import base64
 import json
 import logging
 import os
+import re
 import sys
 import time
 import warnings
@@ -23,8 +24,65 @@ EXIT_BAD_INPUT = 4
 
 
 def _quiet() -> None:
-	logging.disable(logging.CRITICAL)
 	warnings.filterwarnings("ignore")
+
+
+# pypdf repairs a broken cross-reference table silently (strict=False) and only logs it. A repaired file is
+# rejected: its objects are not where the file says they are (truncated, damaged or hand-edited).
+_REPAIR = re.compile(
+	r"ref repaired|rebuild xref|incorrect startxref|Xref table invalid|EOF marker not found|"
+	r"Previous trailer can not be read|can not be read, some object|not zero-indexed|Invalid parent xref",
+	re.I,
+)
+_LIBRARY_LOGGERS = ("pypdf", "pyhanko", "pyhanko_certvalidator")
+
+
+class _RepairLog(logging.Handler):
+	"""Collects the libraries' warnings during one run (and keeps them off stderr)."""
+
+	def __init__(self) -> None:
+		super().__init__(logging.WARNING)
+		self.repairs: list[str] = []
+
+	def emit(self, record: logging.LogRecord) -> None:
+		try:
+			message = record.getMessage()
+		except Exception:
+			return
+		if len(self.repairs) < 20 and _REPAIR.search(message):
+			self.repairs.append(message[:160])
+
+	def __enter__(self):
+		self._saved = []
+		for name in _LIBRARY_LOGGERS:
+			log = logging.getLogger(name)
+			self._saved.append((log, log.propagate, log.level))
+			log.addHandler(self)
+			log.propagate = False
+			log.setLevel(logging.WARNING)
+		return self
+
+	def __exit__(self, *exc_info):
+		for log, propagate, level in self._saved:
+			log.removeHandler(self)
+			log.propagate = propagate
+			log.setLevel(level)
+		return False
+
+
+def _tail_problem(data: bytes) -> str | None:
+	"""A PDF ends with %%EOF (then only whitespace/NUL); anything else is a truncated or patched file."""
+	pos = data.rfind(b"%%EOF")
+	if pos < 0:
+		return (
+			"Marcador de fim (%%EOF) ausente: o arquivo está truncado ou incompleto. Envie o PDF novamente."
+		)
+	if data[pos + 5 :].strip(b" \t\r\n\x00\x0c"):
+		return (
+			"Há dados depois do fim do PDF (%%EOF): arquivo truncado, corrompido ou adulterado. "
+			"Envie o PDF original."
+		)
+	return None
 
 
 def _order(checks: list[dict]) -> list[dict]:
@@ -32,6 +90,12 @@ def _order(checks: list[dict]) -> list[dict]:
 
 
 def run_checks(data: bytes, options: dict) -> dict:
+	with _RepairLog() as log:
+		result = _run_checks(data, options, log)
+	return result
+
+
+def _run_checks(data: bytes, options: dict, log: _RepairLog) -> dict:
 	"""Parse and check ``data``; return {checks, signatures, signer, qualifying, stats}. Never raises for bad
 	input: limits and parser errors become a failed ``parse`` check (or the check they belong to)."""
 	from . import checks as C
@@ -61,9 +125,12 @@ def run_checks(data: bytes, options: dict) -> dict:
 			return "O PDF excede o limite de memória da análise."
 		if isinstance(exc, RecursionError):
 			return "Estrutura do PDF aninhada demais (recursão excessiva)."
-		return f"PDF corrompido ou ilegível ({type(exc).__name__})."
+		return f"O PDF está corrompido ou incompleto e não pode ser lido ({type(exc).__name__}). Gere ou salve o PDF novamente."
 
-	# 1. parse: both pypdf (structure) and pyHanko (signatures) must read the file
+	# 1. parse: the file ends properly, and both pypdf (structure) and pyHanko (signatures) read it
+	problem = _tail_problem(data)
+	if problem:
+		return parse_failed(problem)
 	try:
 		reader = C.open_reader(data)
 		import io
@@ -143,6 +210,11 @@ def run_checks(data: bytes, options: dict) -> dict:
 		if isinstance(exc, KeyboardInterrupt | SystemExit):
 			raise
 		return parse_failed(describe(exc))
+	if log.repairs:
+		return parse_failed(
+			"Tabela de referências (xref) do PDF corrompida; o arquivo foi danificado ou editado de forma "
+			f"incorreta ({log.repairs[0]}). Gere ou salve o PDF novamente."
+		)
 	result["checks"] = _order(out)
 	stats["seconds"] = round(time.monotonic() - started, 3)
 	return result

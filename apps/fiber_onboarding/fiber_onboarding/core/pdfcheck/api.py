@@ -189,6 +189,9 @@ def check_pdf(
 
 def _check_in_process(data: bytes, **kwargs) -> Verdict:
 	"""Same as ``check_pdf`` but parses in this process, without limits. Tests only (patches pypdf's inflate)."""
+	for name in ("contract_code", "expected_pages", "expected_signer_cpf", "expected_signer_name"):
+		kwargs.setdefault(name, None)
+	kwargs.setdefault("trust_roots", ())
 	kwargs.setdefault("max_bytes", DEFAULT_MAX_BYTES)
 	kwargs.setdefault("cpu_seconds", 5)
 	kwargs.setdefault("memory_mb", 300)

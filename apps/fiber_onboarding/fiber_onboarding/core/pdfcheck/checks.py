@@ -234,7 +234,9 @@ def check_active_content(reader, stats: dict | None = None) -> dict:
 		return row(
 			"active_content",
 			FAIL,
-			"Conteúdo ativo não permitido: {}. Gere o PDF novamente sem esses recursos.".format("; ".join(findings)),
+			"Conteúdo ativo não permitido: {}. Gere o PDF novamente sem esses recursos.".format(
+				"; ".join(findings)
+			),
 		)
 	return row("active_content", PASS, f"Nenhum conteúdo ativo ({nodes} objetos verificados).")
 

@@ -182,6 +182,8 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 				status = validate_pdf_signature(emb, context)
 		except Exception as exc:
 			info["error"] = f"{type(exc).__name__}: {exc}"[:300]
+			# a legacy/unknown format cannot be judged (review); anything else is a broken signature (reject)
+			info["error_kind"] = "unsupported" if "SubFilter" in str(exc) else "invalid"
 			info["acceptable"] = False
 			statuses.append(info)
 			continue
@@ -254,7 +256,10 @@ def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: boo
 			else "carimbo {}".format(s["index"])
 		)
 		if "error" in s:
-			unknown.append("{}: não validada ({})".format(label, s["error"]))
+			if s.get("error_kind") == "unsupported":
+				unknown.append("{}: formato não suportado, não validada ({})".format(label, s["error"]))
+			else:
+				problems.append("{}: assinatura ilegível ou inválida ({})".format(label, s["error"]))
 			continue
 		if not s["intact"]:
 			problems.append(f"{label}: conteúdo assinado foi alterado (hash não confere)")
@@ -280,6 +285,13 @@ def check_trust(statuses: list[dict], n_roots: int, refused: list[str]) -> dict:
 	sigs = [s for s in statuses if s.get("kind") == "signature" and "error" not in s]
 	if not sigs:
 		return row("trust", WARN, "Nenhuma assinatura para verificar a cadeia de confiança." + refused_txt)
+	sigs = [s for s in sigs if s["intact"] and s["valid"]]
+	if not sigs:
+		return row(
+			"trust",
+			WARN,
+			"Cadeia de confiança não avaliada: nenhuma assinatura íntegra e válida." + refused_txt,
+		)
 	trusted = [s for s in sigs if s["trusted"]]
 	if trusted:
 		s = trusted[0]
