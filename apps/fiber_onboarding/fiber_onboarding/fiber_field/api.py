@@ -77,19 +77,72 @@ def implementation_report_problems(name: str) -> list[str]:
 
 @frappe.whitelist(methods=["POST"])
 def send_implementation_report(name: str) -> dict:
+	"""Checks now, then renders the PDF, e-mails it and starts the test phase in a background job."""
 	frappe.only_for(PROJECT_ROLES)
 	project = _doc("Fiber Project", name)
-	return _state(project_service.send_implementation_report(project))
+	problems = project_service.implementation_report_problems(project)
+	if problems:
+		frappe.throw(
+			"<br>".join(problems), project_service.FieldFlowError, title=_("Implementation report not sent")
+		)
+	return _enqueue_report("implementation", project.doctype, project.name)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Site Visit (staff)
 # ---------------------------------------------------------------------------------------------------------------
 @frappe.whitelist(methods=["POST"])
-def send_photo_report(name: str) -> str | None:
+def send_photo_report(name: str) -> dict:
+	"""Checks now, then renders the photo report and e-mails it in a background job."""
 	frappe.only_for(EXECUTION_ROLES)
 	visit = _doc("Site Visit", name)
-	return str(project_service.send_photo_report(visit).photo_report_sent_on)
+	problems = project_service.photo_report_problems(visit)
+	if problems:
+		frappe.throw("<br>".join(problems), project_service.FieldFlowError)
+	return _enqueue_report("photo", visit.doctype, visit.name)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Report jobs (PDF rendering is slow: never in the request)
+# ---------------------------------------------------------------------------------------------------------------
+REPORT_EVENT = "fo_field_report"
+
+
+def _enqueue_report(kind: str, doctype: str, name: str) -> dict:
+	frappe.enqueue(
+		"fiber_onboarding.fiber_field.api.run_report_job",
+		queue="short",
+		job_id=f"fo-field-report:{kind}:{name}",
+		deduplicate=True,
+		enqueue_after_commit=not frappe.flags.in_test,
+		now=bool(frappe.flags.in_test),
+		kind=kind,
+		doctype=doctype,
+		name=name,
+	)
+	return {"name": name, "queued": 1}
+
+
+def run_report_job(kind: str, doctype: str, name: str):
+	"""Background job: the report of ``kind`` for ``name``; the user who asked sees the outcome in real time."""
+	user = frappe.session.user
+	try:
+		if kind == "implementation":
+			project_service.send_implementation_report(frappe.get_doc(doctype, name))
+		elif kind == "photo":
+			project_service.send_photo_report(frappe.get_doc(doctype, name))
+		else:
+			raise ValueError(kind)
+	except Exception as e:
+		frappe.publish_realtime(
+			REPORT_EVENT,
+			{"doctype": doctype, "name": name, "ok": 0, "message": str(e) or e.__class__.__name__},
+			user=user,
+		)
+		raise
+	frappe.publish_realtime(
+		REPORT_EVENT, {"doctype": doctype, "name": name, "ok": 1}, user=user, after_commit=True
+	)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -310,19 +310,26 @@ def request_prior_visit(project, scheduled_date=None):
 	return visit
 
 
+def photo_report_problems(visit) -> list[str]:
+	"""Why the photo report of ``visit`` cannot be sent (translated; empty: it can)."""
+	if visit.visit_type != PRIOR_VISIT:
+		return [_("Only a prior visit has a photo report.")]
+	problems = []
+	if visit.status != "Done":
+		problems.append(_("Mark the prior visit as done before sending the photo report."))
+	if not visit.photos:
+		problems.append(_("Attach the photos of the internal route before sending the photo report."))
+	return problems
+
+
 def send_photo_report(visit):
 	"""E-mail the photo report (PDF with the photos of the internal route) after a prior visit. Idempotent."""
 	visit = frappe.get_doc(VISIT, visit) if isinstance(visit, str) else visit
-	if visit.visit_type != PRIOR_VISIT:
-		frappe.throw(_("Only a prior visit has a photo report."), FieldFlowError)
-	if visit.status != "Done":
-		frappe.throw(_("Mark the prior visit as done before sending the photo report."), FieldFlowError)
-	if not visit.photos:
-		frappe.throw(
-			_("Attach the photos of the internal route before sending the photo report."), FieldFlowError
-		)
 	if visit.photo_report_sent_on:
 		return visit
+	problems = photo_report_problems(visit)
+	if problems:
+		frappe.throw("<br>".join(problems), FieldFlowError)
 	case = get_case(visit.onboarding)
 	pdf = render_pdf(VISIT, visit.name, PHOTO_REPORT_FORMAT)
 	file_name = f"relatorio-fotografico-{visit.name}.pdf"

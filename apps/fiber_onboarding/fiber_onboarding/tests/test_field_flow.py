@@ -617,3 +617,17 @@ class TestFieldPermissions(TestCase):
 		self.assertTrue(fo_photo_src(visit, own).startswith("data:image/jpeg;base64,"))
 		self.assertEqual(fo_photo_src(visit, other), "")
 		self.assertEqual(fo_photo_src(visit, "/private/files/../../site_config.json"), "")
+
+	def test_report_buttons_check_first_then_run_the_job(self):
+		from fiber_onboarding.fiber_field import api
+
+		case, project = executing_project()
+		with self.assertRaises(FieldFlowError):  # no readings yet: refused before anything is queued
+			api.send_implementation_report(project.name)
+		self.assertEqual(
+			frappe.db.get_value("Fiber Project", project.name, "workflow_state"), "External Execution"
+		)
+		ready_circuit(project)
+		self.assertEqual(api.send_implementation_report(project.name)["queued"], 1)
+		self.assertEqual(frappe.db.get_value("Fiber Project", project.name, "workflow_state"), "Done")
+		self.assertEqual(frappe.db.get_value("Circuit", project.circuit, "workflow_state"), "Testing")

@@ -11,6 +11,20 @@ function fo_call(frm, method, args, message) {
 	});
 }
 
+// the report job tells the user who asked for it when it is done (or why it failed)
+frappe.realtime.on("fo_field_report", (data) => {
+	if (!data || data.doctype !== "Fiber Project") return;
+	if (data.ok) {
+		frappe.show_alert({ message: __("Report sent: {0}", [data.name]), indicator: "green" });
+	} else {
+		frappe.msgprint({ title: __("The report was not sent"), message: data.message, indicator: "red" });
+	}
+	const frm = window.cur_frm;
+	if (frm && frm.doc && frm.doc.doctype === data.doctype && frm.doc.name === data.name) {
+		frm.reload_doc();
+	}
+});
+
 frappe.ui.form.on("Fiber Project", {
 	refresh(frm) {
 		if (frm.is_new()) return;
@@ -112,7 +126,19 @@ frappe.ui.form.on("Fiber Project", {
 						}
 						frappe.confirm(
 							__("Send the implementation report to the customer? It starts the test phase of the circuit."),
-							() => fo_call(frm, "send_implementation_report", {}, __("Generating the report..."))
+							() =>
+								frappe
+									.call({
+										method: FO_PROJECT_API + "send_implementation_report",
+										args: { name: frm.doc.name },
+										freeze: true,
+									})
+									.then(() =>
+										frappe.show_alert({
+											message: __("Generating the report..."),
+											indicator: "blue",
+										})
+									)
 						);
 					});
 				},

@@ -1,4 +1,15 @@
-// Site Visit: photo report for the prior visit.
+// Site Visit: photo report for the prior visit (rendered and e-mailed by a background job).
+frappe.realtime.on("fo_field_report", (data) => {
+	if (!data || data.doctype !== "Site Visit") return;
+	if (data.ok) {
+		frappe.show_alert({ message: __("Report sent: {0}", [data.name]), indicator: "green" });
+	} else {
+		frappe.msgprint({ title: __("The report was not sent"), message: data.message, indicator: "red" });
+	}
+	const frm = window.cur_frm;
+	if (frm && frm.doc && frm.doc.doctype === data.doctype && frm.doc.name === data.name) frm.reload_doc();
+});
+
 frappe.ui.form.on("Site Visit", {
 	refresh(frm) {
 		if (frm.is_new()) return;
@@ -9,9 +20,9 @@ frappe.ui.form.on("Site Visit", {
 						method: "fiber_onboarding.fiber_field.api.send_photo_report",
 						args: { name: frm.doc.name },
 						freeze: true,
-						freeze_message: __("Generating the report..."),
-						callback: () => frm.reload_doc(),
-					})
+					}).then(() =>
+						frappe.show_alert({ message: __("Generating the report..."), indicator: "blue" })
+					)
 				);
 			});
 		}
