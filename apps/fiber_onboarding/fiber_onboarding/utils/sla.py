@@ -159,12 +159,9 @@ def case_assignees(case) -> list[str]:
 
 
 def managers() -> list[str]:
-	cache = frappe.local.__dict__.setdefault("fo_sla_managers", {})
-	if "users" not in cache:
-		from fiber_onboarding.utils.mail import staff_recipients
+	from fiber_onboarding.utils.mail import staff_recipients
 
-		cache["users"] = staff_recipients(MANAGER_ROLE)
-	return cache["users"]
+	return staff_recipients(MANAGER_ROLE)
 
 
 def alert_recipients(case) -> tuple[list[str], list[str]]:
