@@ -3,9 +3,9 @@
 
 The measuring code runs inside the site (``fiber_onboarding.utils.bench_sweep.run``); this script only calls it:
 
-    python benchmarks/bench_sla_sweep.py [cases]          (FO_BENCH=/opt/fo-bench, FO_TEST_SITE=fo-test.localhost)
+    python benchmarks/bench_sla_sweep.py [cases]          (FO_BENCH: the bench, default this repository; FO_TEST_SITE=fo-test.localhost)
 
-which is the same as ``cd /opt/fo-bench && bench --site fo-test.localhost execute
+which is the same as ``cd <bench> && bench --site fo-test.localhost execute
 fiber_onboarding.utils.bench_sweep.run --kwargs "{'cases': 10000}"``. Everything it creates is rolled back.
 """
 
@@ -15,7 +15,7 @@ import sys
 
 
 def main(cases: int = 10_000) -> int:
-	bench_dir = os.environ.get("FO_BENCH", "/opt/fo-bench")
+	bench_dir = os.environ.get("FO_BENCH", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 	site = os.environ.get("FO_TEST_SITE", "fo-test.localhost")
 	cmd = [
 		"bench",
