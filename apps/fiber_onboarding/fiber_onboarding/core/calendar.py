@@ -32,6 +32,7 @@ Command line (prints an ISO date or a count; bad input exits 1 with a message in
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 import threading
@@ -55,7 +56,17 @@ class CalendarError(ValueError):
 
 
 def supported_subdivisions() -> tuple[str, ...]:
-	return tuple(_holidays.country_holidays("BR").subdivisions)
+	return _subdivision_lookup()[0]
+
+
+@functools.cache
+def _subdivision_lookup() -> tuple[tuple[str, ...], dict[str, str]]:
+	cls = type(_holidays.country_holidays("BR"))
+	codes = tuple(getattr(cls, "subdivisions", ()))
+	aliases = dict(getattr(cls, "subdivisions_aliases", {}) or {})
+	lookup = {code.casefold(): code for code in codes}
+	lookup.update({alias.casefold(): code for alias, code in aliases.items()})
+	return codes, lookup
 
 
 def normalize_subdivision(subdivision: str | None) -> str | None:
@@ -65,11 +76,7 @@ def normalize_subdivision(subdivision: str | None) -> str | None:
 	value = str(subdivision).strip()
 	if not value:
 		return None
-	cls = type(_holidays.country_holidays("BR"))
-	codes = tuple(getattr(cls, "subdivisions", ()))
-	aliases = dict(getattr(cls, "subdivisions_aliases", {}) or {})
-	lookup = {code.casefold(): code for code in codes}
-	lookup.update({alias.casefold(): code for alias, code in aliases.items()})
+	codes, lookup = _subdivision_lookup()
 	code = lookup.get(value.casefold())
 	if code is None:
 		raise CalendarError(
@@ -274,6 +281,21 @@ _ARGPARSE_PT = (
 
 
 class _Parser(argparse.ArgumentParser):
+	"""argparse with its own words in pt-BR (usage, section titles, -h) and exit status 1 on bad input."""
+
+	def __init__(self, *args, **kwargs):
+		kwargs.setdefault("add_help", False)
+		super().__init__(*args, **kwargs)
+		self._positionals.title = "argumentos"
+		self._optionals.title = "opções"
+		self.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
+
+	def format_usage(self):
+		return super().format_usage().replace("usage:", "uso:", 1)
+
+	def format_help(self):
+		return super().format_help().replace("usage:", "uso:", 1)
+
 	def error(self, message):
 		text = f"argumentos inválidos ({message})"
 		for pattern, template in _ARGPARSE_PT:
@@ -281,7 +303,7 @@ class _Parser(argparse.ArgumentParser):
 			if m:
 				text = template.format(*m.groups())
 				break
-		sys.stderr.write(self.format_usage().replace("usage:", "uso:", 1))
+		sys.stderr.write(self.format_usage())
 		self.exit(1, f"Erro: {text}. Use --help para ajuda.\n")
 
 
@@ -292,6 +314,7 @@ def _parser() -> argparse.ArgumentParser:
 		"--uf",
 		dest="subdivision",
 		default=None,
+		metavar="UF",
 		help="UF dos feriados estaduais (ex.: SP, RJ); sem ela, só o calendário nacional e bancário",
 	)
 	common.add_argument(
@@ -309,15 +332,15 @@ def _parser() -> argparse.ArgumentParser:
 	sub = parser.add_subparsers(dest="command", metavar="comando", parser_class=_Parser)
 	sub.required = True
 	p = sub.add_parser("add-business-days", parents=[common], help="data + N dias úteis")
-	p.add_argument("date", metavar="AAAA-MM-DD")
-	p.add_argument("n", metavar="N")
+	p.add_argument("date", metavar="AAAA-MM-DD", help="data inicial")
+	p.add_argument("n", metavar="N", help="quantidade de dias úteis (negativa: para trás)")
 	p = sub.add_parser("next-business-day", parents=[common], help="primeiro dia útil posterior à data")
-	p.add_argument("date", metavar="AAAA-MM-DD")
+	p.add_argument("date", metavar="AAAA-MM-DD", help="data de referência")
 	p = sub.add_parser(
 		"business-days-between", parents=[common], help="dias úteis depois de A até B (inclusive)"
 	)
-	p.add_argument("start", metavar="A")
-	p.add_argument("end", metavar="B")
+	p.add_argument("start", metavar="A", help="data inicial (não contada)")
+	p.add_argument("end", metavar="B", help="data final (contada)")
 	return parser
 
 
