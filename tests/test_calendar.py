@@ -320,6 +320,13 @@ def test_cli(args, expected):
 	assert result.stderr == ""
 
 
+def test_cli_help_is_in_portuguese():
+	result = run_cli("add-business-days", "--help")
+	assert result.returncode == 0
+	assert result.stdout.startswith("uso:")
+	assert "mostra esta ajuda" in result.stdout and "--subdivision UF" in result.stdout
+
+
 @pytest.mark.parametrize(
 	"args, message",
 	[

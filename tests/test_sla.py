@@ -162,6 +162,15 @@ def test_open_pause_moves_due_every_day():
 	assert later.status == ON_TRACK
 
 
+def test_future_pauses():
+	# planned ahead (closed): counts already; open but not begun: ignored until it begins
+	assert sla(pauses=[Pause(D("2026-03-16"), D("2026-03-17"), "x")], today="2026-03-05").due == D(
+		"2026-03-20"
+	)
+	r = sla(pauses=[Pause(D("2026-03-16"), None, "x")], today="2026-03-05")
+	assert (r.due, r.paused) == (D("2026-03-18"), False)
+
+
 def test_pause_before_start_does_not_count_and_overlap_counts_only_after():
 	assert sla(pauses=[Pause(D("2026-02-02"), D("2026-02-27"), "x")]).due == D("2026-03-18")
 	assert sla(pauses=[Pause(D("2026-03-02"), D("2026-03-05"), "x")]).due == D("2026-03-19")
@@ -198,7 +207,7 @@ def test_pause_ending_before_it_starts_is_rejected():
 
 def _reference(start, n, pauses, today, activated):
 	def paused(d):
-		return any(p.from_date <= d <= (p.to_date or max(today, p.from_date)) for p in pauses)
+		return any(p.from_date <= d <= (p.to_date or today) for p in pauses)
 
 	d, counted = start, 0
 	while counted < n:

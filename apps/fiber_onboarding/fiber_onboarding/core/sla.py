@@ -104,13 +104,18 @@ def share_fraction(at_risk_share) -> Fraction:
 
 
 def merge_pauses(pauses: Iterable[Pause], today: date) -> list[tuple[date, date]]:
-	"""Pause intervals as sorted, disjoint, inclusive (from, to) pairs; open pauses end ``today``."""
+	"""Pause intervals as sorted, disjoint, inclusive (from, to) pairs; open pauses end ``today`` (an open pause
+	starting after ``today`` is ignored; a closed one, planned ahead, counts)."""
 	intervals = []
 	for p in pauses:
 		start = _as_date(p.from_date)
 		if start is None:
 			continue
-		end = _as_date(p.to_date) or max(today, start)
+		end = _as_date(p.to_date)
+		if end is None:
+			if start > today:
+				continue  # an open pause that has not begun yet changes nothing so far
+			end = today
 		if end < start:
 			raise SlaError(f"Pausa com término ({end.isoformat()}) anterior ao início ({start.isoformat()}).")
 		intervals.append((start, end))
