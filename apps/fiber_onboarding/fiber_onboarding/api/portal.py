@@ -389,6 +389,11 @@ def _attached_file(doctype: str, name: str, file_url: str | None = None, prefix:
 	return frappe.get_doc("File", file_name) if file_name else None
 
 
+def _bytes(file_doc) -> bytes:
+	content = file_doc.get_content()
+	return content.encode("utf-8") if isinstance(content, str) else content
+
+
 def _send_file(content: bytes, filename: str, content_type: str = "application/pdf"):
 	frappe.local.response.filename = filename
 	frappe.local.response.filecontent = content
@@ -413,22 +418,22 @@ def document_content(case, kind: str, docs: dict | None = None) -> tuple[bytes, 
 		contract = docs["contract"]
 		f = _attached_file(CONTRACT, contract.name, contract.issued_file)
 		if f is not None:
-			return f.get_content(), f"contrato-{contract.name}.pdf"
+			return _bytes(f), f"contrato-{contract.name}.pdf"
 	project = docs["project"]
 	if kind == "project" and project is not None and project.project_file:
 		if project.workflow_state in PROJECT_VISIBLE_STATES:
 			f = _attached_file(PROJECT, project.name, project.project_file)
 			if f is not None:
-				return f.get_content(), f"projeto-{project.name}.pdf"
+				return _bytes(f), f"projeto-{project.name}.pdf"
 	if kind == "implementation_report" and project is not None and project.implementation_report_sent_on:
 		f = _attached_file(PROJECT, project.name, prefix="relatorio-de-implantacao-")
 		if f is not None:
-			return f.get_content(), f.file_name
+			return _bytes(f), f.file_name
 	visit = docs["prior_visit"]
 	if kind == "photo_report" and visit is not None and visit.photo_report_sent_on:
 		f = _attached_file(VISIT, visit.name, prefix="relatorio-fotografico-")
 		if f is not None:
-			return f.get_content(), f.file_name
+			return _bytes(f), f.file_name
 	frappe.throw(_("This document is not available."), frappe.PermissionError)
 
 
