@@ -13,6 +13,14 @@ from fiber_onboarding.fiber_contracts import contract_service as service
 from fiber_onboarding.permissions import can_see
 
 REVIEW_ROLES = ("Fiber Onboarding Manager", "Fiber Sales")
+PORTAL_LANGUAGE = "pt-BR"
+
+
+def use_portal_language():
+	"""Customers (a Guest with the e-mailed link, portal users) get pt-BR messages whatever their browser sends."""
+	user = frappe.session.user
+	if user == "Guest" or frappe.db.get_value("User", user, "user_type") == "Website User":
+		frappe.local.lang = PORTAL_LANGUAGE
 
 
 def contract_for(token: str | None = None, contract: str | None = None, ptype: str = "read"):
@@ -68,6 +76,7 @@ def _summary(doc) -> dict:
 @rate_limit(limit=20, seconds=60 * 60)
 def upload_signed_contract(token: str | None = None, contract: str | None = None) -> dict:
 	"""Multipart POST with ``file`` (the signed PDF) and either ``token`` (e-mail link) or ``contract``."""
+	use_portal_language()
 	doc = contract_for(token, contract)
 	content, filename = _uploaded_file()
 	user = frappe.session.user
@@ -83,6 +92,7 @@ def upload_signed_contract(token: str | None = None, contract: str | None = None
 @rate_limit(limit=60, seconds=60 * 60)
 def download_contract(token: str | None = None, contract: str | None = None):
 	"""The issued (unsigned) contract PDF, for the customer to sign."""
+	use_portal_language()
 	doc = contract_for(token, contract)
 	frappe.local.response.filename = f"{doc.name}.pdf"
 	frappe.local.response.filecontent = service.issued_pdf_content(doc)

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 import frappe
 from frappe.utils import format_date, format_datetime
 
-from fiber_onboarding.api.contract import contract_for
+from fiber_onboarding.api.contract import contract_for, use_portal_language
 from fiber_onboarding.fiber_contracts import contract_service as service
 
 no_cache = 1
@@ -52,6 +52,7 @@ def _default_contract() -> str | None:
 
 
 def get_context(context):
+	use_portal_language()
 	context.no_cache = 1
 	context.show_sidebar = False
 	context.title = "Enviar contrato assinado"
