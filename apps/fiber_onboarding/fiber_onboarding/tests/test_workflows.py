@@ -218,6 +218,10 @@ class World:
 				"early_close_reason": None,
 			},
 		)
+		for row in frappe.get_all(
+			"Circuit Optical Reading", filters={"parent": self.circuit_name}, pluck="name"
+		):
+			frappe.db.set_value("Circuit Optical Reading", row, "power_dbm", -15.5)
 		upload = frappe.db.get_value("Fiber Contract", self.contract_name, "latest_upload")
 		frappe.db.set_value("Fiber Contract Upload", upload, {"status": "Checked", "decision": "Accept"})
 
