@@ -133,26 +133,30 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog) -> dict:
 		return parse_failed(problem)
 	try:
 		reader = C.open_reader(data)
+		# 2. encryption: only files that open with the empty user password go on
+		enc = C.check_encryption(reader)
+		if enc["outcome"] == FAIL:
+			out.extend([row("parse", PASS, "Estrutura do PDF lida (conteúdo criptografado)."), enc])
+			result["checks"] = _order(out)
+			return result
+		C.require_root(reader)
 		import io
 
 		from pyhanko.pdf_utils.reader import PdfFileReader
 
 		ph_reader = PdfFileReader(io.BytesIO(data), strict=False)
+		if ph_reader.encrypted:
+			ph_reader.decrypt(b"")
 		ph_reader.root
 	except BaseException as exc:
 		if isinstance(exc, KeyboardInterrupt | SystemExit):
 			raise
 		return parse_failed(describe(exc))
 	out.append(row("parse", PASS, "Estrutura do PDF lida sem erros."))
+	out.append(enc)
 	stats["t_open"] = round(time.monotonic() - started, 3)
 
 	try:
-		# 2. encryption (decrypts with the empty user password when allowed)
-		enc = C.check_encryption(reader)
-		out.append(enc)
-		if enc["outcome"] == FAIL:
-			result["checks"] = _order(out)
-			return result
 		# 3. active content
 		out.append(C.check_active_content(reader, stats))
 		stats["t_active"] = round(time.monotonic() - started, 3)
@@ -182,16 +186,15 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog) -> dict:
 		end = _signed_revision_end(statuses)
 		if end is not None and end < len(data) and picked:
 			try:
-				text_reader = C.open_reader(data[:end])
-				if text_reader.is_encrypted:
-					text_reader.decrypt("")
+				text_reader = C.open_reader(data[:end], decrypt=True)
 				_count, text_pages = C.walk_pages(text_reader, want)
 				stats["text_revision_end"] = end
 			except C.LimitExceeded:
 				if budget.hit:
 					raise
 				text_reader, text_pages = reader, picked
-			except Exception:
+			except Exception as exc:
+				C.reraise_fatal(exc)
 				text_reader, text_pages = reader, picked
 		if picked:
 			out.append(C.check_contract_code(text_reader, text_pages, options.get("contract_code")))

@@ -8,26 +8,34 @@ node budgets, and text is extracted from a few pages only.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
-import time
+import signal
+import threading
 import unicodedata
 import zlib
 
 from .model import FAIL, PASS, WARN, row
 
 # Bounds (per file). A real contract is a few hundred objects and a few dozen pages.
-MAX_STREAM_INFLATE = 32 * 1024 * 1024  # one decoded stream
-MAX_TOTAL_INFLATE = 96 * 1024 * 1024  # all decoded streams together
-MAX_WALK_NODES = 300_000  # dictionaries, arrays and references visited by the active-content walk
+MAX_STREAM_INFLATE = 24 * 1024 * 1024  # one decoded stream
+MAX_TOTAL_INFLATE = 64 * 1024 * 1024  # all decoded streams together
+MAX_WALK_NODES = 100_000  # dictionaries, arrays and references visited by the active-content walk
 MAX_PAGES = 5_000
 MAX_PAGE_TREE_DEPTH = 64
 TEXT_PAGES_HEAD = 3  # pages whose text is searched for the contract code (plus the last page)
-TEXT_SECONDS = 2.0  # wall-clock budget for text extraction
+TEXT_SECONDS = 1.5  # CPU-time budget for text extraction (all picked pages)
 
 
 class LimitExceeded(Exception):
 	"""A structural bound was hit; the message is pt-BR and goes into the ``parse`` check."""
+
+
+def reraise_fatal(exc: BaseException) -> None:
+	"""Re-raise what must end the analysis (limits, memory, runaway recursion) instead of being tolerated."""
+	if isinstance(exc, LimitExceeded | MemoryError | RecursionError):
+		raise exc
 
 
 class Budget:
@@ -69,7 +77,9 @@ class Budget:
 		except zlib.error:
 			pass
 		self.used += len(out)
-		return bytes(out)
+		result = bytes(out)
+		del out
+		return result
 
 
 def install_decompression_bounds(budget: Budget) -> None:
@@ -90,16 +100,23 @@ def install_decompression_bounds(budget: Budget) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def open_reader(data: bytes):
-	"""A pypdf reader with the catalogue resolved; raises on unreadable files."""
+def open_reader(data: bytes, *, decrypt: bool = False):
+	"""A pypdf reader; with ``decrypt`` the empty user password is tried and the catalogue must resolve."""
 	from pypdf import PdfReader
 
 	reader = PdfReader(io.BytesIO(data), strict=False)
+	if decrypt:
+		if reader.is_encrypted:
+			reader.decrypt("")
+		require_root(reader)
+	return reader
+
+
+def require_root(reader) -> None:
 	root = reader.trailer.get("/Root")
 	root = root.get_object() if root is not None else None
 	if not hasattr(root, "get"):
 		raise ValueError("sem catálogo /Root")
-	return reader
 
 
 def check_encryption(reader) -> dict:
@@ -190,9 +207,8 @@ def scan_active_content(reader, max_nodes: int = MAX_WALK_NODES) -> tuple[list[s
 			visited.add(key)
 			try:
 				obj = obj.get_object()
-			except LimitExceeded:
-				raise
-			except Exception:
+			except Exception as exc:
+				reraise_fatal(exc)
 				continue  # a dangling or broken reference is not active content
 		nodes += 1
 		if nodes > max_nodes:
@@ -348,24 +364,58 @@ def normalise_text(text: str) -> str:
 	return _SPACE.sub("", text).upper()
 
 
-def page_texts(reader, picked: dict[int, tuple], seconds: float = TEXT_SECONDS):
-	"""Yield (index, text) for the picked pages, in order, within a wall-clock budget."""
+@contextlib.contextmanager
+def cpu_time_box(seconds: float, message: str):
+	"""Interrupt the block after ``seconds`` of process CPU time (SIGPROF) with ``LimitExceeded(message)``.
+
+	Only in the main thread (where signals are delivered); elsewhere the worker's RLIMIT_CPU still applies.
+	A flag survives libraries that swallow the exception.
+	"""
+	if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+		yield {"expired": False}
+		return
+	state = {"expired": False}
+
+	def expire(signum, frame):
+		state["expired"] = True
+		raise LimitExceeded(message)
+
+	previous = signal.signal(signal.SIGPROF, expire)
+	signal.setitimer(signal.ITIMER_PROF, seconds)
+	try:
+		yield state
+	finally:
+		signal.setitimer(signal.ITIMER_PROF, 0)
+		signal.signal(signal.SIGPROF, previous)
+	if state["expired"]:
+		raise LimitExceeded(message)
+
+
+def page_texts(
+	reader, picked: dict[int, tuple], seconds: float = TEXT_SECONDS, until=None
+) -> list[tuple[int, str]]:
+	"""(index, text) of the picked pages, in order, extracted within ``seconds`` of CPU time in all; stops after
+	the first page whose normalised text satisfies ``until``.
+
+	Raises ``LimitExceeded`` when a page takes longer (e.g. tens of MB of content stream to parse).
+	"""
 	from pypdf import PageObject
 
-	started = time.monotonic()
-	for index in sorted(picked):
-		if time.monotonic() - started > seconds:
-			return
-		ref, page_dict = picked[index]
-		page = PageObject(reader, ref)
-		page.update(page_dict)
-		try:
-			text = page.extract_text() or ""
-		except LimitExceeded:
-			raise
-		except Exception:
-			text = ""
-		yield index, text
+	texts = []
+	with cpu_time_box(seconds, "Extração de texto excedeu o limite de tempo: conteúdo de página anormal."):
+		for index in sorted(picked):
+			ref, page_dict = picked[index]
+			page = PageObject(reader, ref)
+			page.update(page_dict)
+			try:
+				text = page.extract_text() or ""
+			except Exception as exc:
+				reraise_fatal(exc)
+				text = ""
+			texts.append((index, text))
+			if until is not None and until(normalise_text(text)):
+				break
+	return texts
 
 
 def check_contract_code(reader, picked: dict[int, tuple], code: str | None) -> dict:
@@ -373,7 +423,7 @@ def check_contract_code(reader, picked: dict[int, tuple], code: str | None) -> d
 		return row("contract_code", WARN, "Código do contrato não informado: conteúdo não conferido.")
 	wanted = normalise_text(code)
 	any_text = False
-	for index, text in page_texts(reader, picked):
+	for index, text in page_texts(reader, picked, until=lambda norm: wanted in norm):
 		norm = normalise_text(text)
 		if norm:
 			any_text = True

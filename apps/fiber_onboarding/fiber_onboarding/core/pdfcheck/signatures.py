@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 
+from .checks import reraise_fatal
 from .model import FAIL, PASS, SIGNATURE_CATEGORY, WARN, row
 
 OID_ICP_PF_DATA = (
@@ -164,6 +165,7 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 			reader.decrypt(b"")
 		embedded = list(reader.embedded_signatures)
 	except Exception as exc:
+		reraise_fatal(exc)
 		return [], f"{type(exc).__name__}: {exc}"[:300]
 	statuses = []
 	for index, emb in enumerate(embedded, start=1):
@@ -181,6 +183,7 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 				info["kind"] = "signature"
 				status = validate_pdf_signature(emb, context)
 		except Exception as exc:
+			reraise_fatal(exc)
 			info["error"] = f"{type(exc).__name__}: {exc}"[:300]
 			# a legacy/unknown format cannot be judged (review); anything else is a broken signature (reject)
 			info["error_kind"] = "unsupported" if "SubFilter" in str(exc) else "invalid"

@@ -1,0 +1,642 @@
+"""Bad-PDF corpus for ``fiber_onboarding.core.pdfcheck``: 120+ hostile or broken uploads, all generated here.
+
+Every case states the decision it must get and which check must fail (signed-pdf.md §8 policy). None of them
+may crash, hang or be accepted.
+
+Which path runs each case:
+- cases marked ``sandbox`` (decompression bombs, huge / deep / cyclic page trees, huge object graphs, deep
+  nesting, a self-referencing /Prev xref chain that sends pypdf 3.17 into an endless loop) go through the public
+  ``check_pdf``: a child process with CPU, memory and wall-clock limits. They run once per session, two at a
+  time, in the ``sandbox_verdicts`` fixture; each parametrised test then asserts its own verdict.
+- every other case (cheap to parse) runs in-process through ``api._check_in_process``, which runs the very same
+  checks (``_worker.run_checks``) without spawning a process. The subprocess path itself is additionally covered
+  for a representative mix of these (non-PDF, truncated, encrypted, JavaScript, tampered signature) by
+  ``test_subprocess_matches_in_process``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pdf_factory as pf
+import pytest
+
+from fiber_onboarding.core.pdfcheck import FAIL, REJECT, REVIEW, TrustRoot, check_pdf
+from fiber_onboarding.core.pdfcheck.api import _check_in_process
+
+CODE = "CTR-2026-00042"
+PAGES = 3
+
+
+@dataclass
+class Case:
+	data: bytes
+	decision: str
+	failing: tuple[str, ...]  # at least one of these checks must fail (empty: none may fail)
+	sandbox: bool = False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Base documents (built once per process)
+# ---------------------------------------------------------------------------------------------------------------
+
+_BASE: dict = {}
+
+
+def base(name: str) -> bytes:
+	if name not in _BASE:
+		pki = pf.cached_pki()
+		if name == "unsigned":
+			_BASE[name] = pf.contract_pdf(CODE, PAGES)
+		elif name == "signed":
+			_BASE[name] = pf.sign(base("unsigned"), pki)
+		else:
+			raise KeyError(name)
+	return _BASE[name]
+
+
+def kwargs() -> dict:
+	pki = pf.cached_pki()
+	return {
+		"contract_code": CODE,
+		"expected_pages": PAGES,
+		"trust_roots": [TrustRoot("AC Teste", "icp-brasil", pki.root_pem, pki.root_sha256)],
+		"expected_signer_cpf": "123.456.789-09",
+		"expected_signer_name": "Nome do Signatário",
+	}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Builders
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+	from PIL import Image
+
+	buf = io.BytesIO()
+	Image.new("RGB", (20, 20), (200, 10, 10)).save(buf, "PNG")
+	return buf.getvalue()
+
+
+def _image(fmt: str) -> bytes:
+	from PIL import Image
+
+	buf = io.BytesIO()
+	Image.new("RGB", (20, 20), (10, 200, 10)).save(buf, fmt)
+	return buf.getvalue()
+
+
+def _zip(names: dict[str, bytes]) -> bytes:
+	buf = io.BytesIO()
+	with zipfile.ZipFile(buf, "w") as zf:
+		for name, content in names.items():
+			zf.writestr(name, content)
+	return buf.getvalue()
+
+
+def non_pdf_cases() -> dict[str, Case]:
+	fail = ("is_pdf",)
+	cases = {
+		"png-renamed": _png(),
+		"jpeg-renamed": _image("JPEG"),
+		"gif-renamed": _image("GIF"),
+		"zip-renamed": _zip({"contrato.pdf": zlib.compress(base("unsigned"))}),
+		"docx-renamed": _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
+		"exe-renamed": b"MZ\x90\x00\x03" + b"\x00" * 59 + b"PE\x00\x00" + pf.random_bytes(4000, 3),
+		"elf-renamed": b"\x7fELF\x02\x01\x01" + pf.random_bytes(3000, 4),
+		"html-renamed": b"<!DOCTYPE html><html><body><script>alert(1)</script>%PDF-</body></html>"[:30]
+		+ b"</html>",
+		"empty": b"",
+		"random-1": pf.random_bytes(5000, 11),
+		"random-2": pf.random_bytes(70000, 12),
+		"random-3": pf.random_bytes(17, 13),
+		"plain-text": b"Contrato CTR-2026-00042 assinado, confia.",
+		"pdf-magic-after-1024": pf.random_bytes(1100, 14) + base("unsigned"),
+		"rtf-renamed": b"{\\rtf1\\ansi Contrato}",
+		"ole-doc-renamed": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + pf.random_bytes(2000, 15),
+	}
+	out = {name: Case(data, REJECT, fail) for name, data in cases.items()}
+	# a ZIP that stores the PDF uncompressed has %PDF- in its first 1024 bytes: the structure check rejects it
+	out["zip-with-stored-pdf"] = Case(_zip({"contrato.pdf": base("unsigned")}), REJECT, ("parse",))
+	out["too-big"] = Case(b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), REJECT, ("size",))
+	out["header-only"] = Case(b"%PDF-1.7\n", REJECT, ("parse",))
+	out["header-then-random"] = Case(b"%PDF-1.7\n" + pf.random_bytes(5000, 16), REJECT, ("parse",))
+	out["header-then-html"] = Case(b"%PDF-1.4\n<html><body>oi</body></html>\n%%EOF\n", REJECT, ("parse",))
+	return out
+
+
+def truncated_cases() -> dict[str, Case]:
+	out = {}
+	for name in ("unsigned", "signed"):
+		data = base(name)
+		offsets = [len(data) * k // 13 for k in range(1, 13)] + [len(data) - 7, len(data) - 3]
+		for off in offsets:
+			failing = ("parse",) if name == "unsigned" else ("parse", "signatures")
+			out[f"truncated-{name}-at-{off}"] = Case(data[:off], REJECT, failing)
+	return out
+
+
+def encrypted_cases() -> dict[str, Case]:
+	from pypdf import PdfReader, PdfWriter
+
+	out = {}
+	for algorithm in ("RC4-40", "RC4-128", "AES-128", "AES-256"):
+		writer = PdfWriter(clone_from=PdfReader(io.BytesIO(base("unsigned"))))
+		writer.encrypt(user_password="segredo", owner_password="dono", algorithm=algorithm)
+		buf = io.BytesIO()
+		writer.write(buf)
+		out[f"encrypted-user-password-{algorithm}"] = Case(buf.getvalue(), REJECT, ("encryption",))
+	return out
+
+
+def _js(b, code: str = "app.alert(1)") -> int:
+	return b.add(f"<< /Type /Action /S /JavaScript /JS ({code}) >>")
+
+
+def _annot(b, body: str) -> int:
+	return b.add(f"<< /Type /Annot /Rect [10 10 200 40] {body} >>")
+
+
+def _file_spec(b) -> int:
+	ef = b.add("/Type /EmbeddedFile /Subtype /application#2Fx-msdownload", stream=b"MZ payload")
+	return b.add(f"<< /Type /Filespec /F (nota.exe) /UF (nota.exe) /EF << /F {ef} 0 R >> >>")
+
+
+def active_hooks() -> dict:
+	"""name -> hook(builder) -> Extras. Each adds one kind of active content to the contract."""
+	E = pf.Extras
+	return {
+		"js-names-tree": lambda b: E(catalog=f"/Names << /JavaScript << /Names [(init) {_js(b)} 0 R] >> >>"),
+		"js-names-tree-kids": lambda b: E(
+			catalog="/Names << /JavaScript {} 0 R >>".format(
+				b.add(f"<< /Kids [{b.add(f'<< /Names [(a) {_js(b)} 0 R] /Limits [(a) (a)] >>')} 0 R] >>")
+			)
+		),
+		"js-openaction": lambda b: E(catalog=f"/OpenAction {_js(b)} 0 R"),
+		"js-openaction-direct": lambda b: E(
+			catalog="/OpenAction << /S /JavaScript /JS (this.print\\(\\)) >>"
+		),
+		"launch-openaction": lambda b: E(
+			catalog="/OpenAction << /S /Launch /Win << /F (cmd.exe) /P (/c calc) >> >>"
+		),
+		"js-catalog-aa": lambda b: E(catalog=f"/AA << /WC {_js(b)} 0 R >>"),
+		"js-page-aa": lambda b: E(first_page=f"/AA << /O {_js(b)} 0 R >>"),
+		"launch-page-aa": lambda b: E(first_page="/AA << /C << /S /Launch /F (run.bat) >> >>"),
+		"js-link-annotation": lambda b: E(
+			first_page=f"/Annots [{_annot(b, f'/Subtype /Link /A {_js(b)} 0 R')} 0 R]"
+		),
+		"js-annotation-aa": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(
+				_annot(b, f"/Subtype /Widget /FT /Btn /AA << /E {_js(b)} 0 R >>")
+			)
+		),
+		"launch-link": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(
+				_annot(b, "/Subtype /Link /A << /S /Launch /F (evil.exe) >>")
+			)
+		),
+		"embedded-files-tree": lambda b: E(
+			catalog=f"/Names << /EmbeddedFiles << /Names [(nota.exe) {_file_spec(b)} 0 R] >> >>"
+		),
+		"file-attachment-annotation": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(
+				_annot(b, f"/Subtype /FileAttachment /FS {_file_spec(b)} 0 R")
+			)
+		),
+		"xfa-form": lambda b: E(
+			catalog="/AcroForm << /Fields [] /XFA {} 0 R >>".format(
+				b.add("", stream=b"<xdp:xdp xmlns:xdp='http://ns.adobe.com/xdp/'></xdp:xdp>")
+			)
+		),
+		"richmedia-annotation": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(
+				_annot(b, "/Subtype /RichMedia /RichMediaContent << /Assets << /Names [] >> >>")
+			)
+		),
+		"submitform-link": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(
+				_annot(b, "/Subtype /Link /A << /S /SubmitForm /F << /FS /URL /F (http://x.invalid/) >> >>")
+			)
+		),
+		"gotor-link": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(
+				_annot(b, "/Subtype /Link /A << /S /GoToR /F (\\\\\\\\srv\\\\a.pdf) /D [0 /Fit] >>")
+			)
+		),
+		"gote-link": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(
+				_annot(b, "/Subtype /Link /A << /S /GoToE /T << /R /C /N (a) >> >>")
+			)
+		),
+		"importdata-action": lambda b: E(catalog="/OpenAction << /S /ImportData /F (dados.fdf) >>"),
+		"js-hex-escaped-names": lambda b: E(
+			catalog="/OpenAction {} 0 R".format(b.add("<< /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>"))
+		),
+		"js-next-chain": lambda b: E(catalog=f"/OpenAction << /S /GoTo /D [0 /Fit] /Next {_js(b)} 0 R >>"),
+		"js-in-outline": lambda b: E(
+			catalog="/Outlines {} 0 R".format(
+				b.add(
+					"<< /Type /Outlines /First {0} 0 R /Last {0} 0 R /Count 1 >>".format(
+						b.add(f"<< /Title (Clausula 1) /A {_js(b)} 0 R >>")
+					)
+				)
+			)
+		),
+		"js-as-stream": lambda b: E(
+			catalog="/OpenAction << /S /JavaScript /JS {} 0 R >>".format(b.add("", stream=b"app.alert(1)"))
+		),
+		"screen-rendition": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(
+				_annot(b, "/Subtype /Screen /A << /S /Rendition /OP 4 /JS (x) >>")
+			)
+		),
+		"3d-annotation": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(_annot(b, "/Subtype /3D /3DD << /Type /3DStream >>"))
+		),
+		"js-acroform-field-aa": lambda b: E(
+			catalog="/AcroForm << /Fields [{} 0 R] >>".format(
+				_annot(b, f"/Subtype /Widget /FT /Tx /T (nome) /AA << /K {_js(b)} 0 R >>")
+			)
+		),
+		"js-from-info-dict": lambda b: E(trailer=f"/Hidden {_js(b)} 0 R"),
+		"sound-action": lambda b: E(catalog="/OpenAction << /S /Sound /Sound << >> >>"),
+	}
+
+
+def active_cases() -> dict[str, Case]:
+	out = {}
+	for name, hook in active_hooks().items():
+		out[f"active-{name}"] = Case(pf.contract_pdf(CODE, PAGES, hook=hook), REJECT, ("active_content",))
+	hooks = active_hooks()
+	out["active-js-inside-object-stream"] = Case(
+		pf.contract_pdf(CODE, PAGES, hook=hooks["js-openaction"], objstm=True), REJECT, ("active_content",)
+	)
+	# signed after the active content was added: the signature is fine, the content is not
+	pki = pf.cached_pki()
+	for name in ("js-openaction", "embedded-files-tree", "launch-link"):
+		data = pf.sign(pf.contract_pdf(CODE, PAGES, hook=hooks[name]), pki)
+		out[f"active-{name}-then-signed"] = Case(data, REJECT, ("active_content",))
+	return out
+
+
+def _bomb_pdf(bombs_per_page: list[tuple[int, str]]) -> bytes:
+	"""One page per entry (inflated size or 0 for none, "contents" | "form"); every page shows the contract text."""
+	b = pf.PdfBuilder()
+	cat, tree = b.reserve(), b.reserve()
+	font = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	bomb_cache: dict[int, bytes] = {}
+	kids = []
+	for size, where in bombs_per_page:
+		text = b.add("", stream=b"BT /F1 12 Tf 50 700 Td (Contrato " + CODE.encode() + b") Tj ET")
+		resources = f"/Font << /F1 {font} 0 R >>"
+		if not size:
+			contents = f"{text} 0 R"
+		elif where == "contents":
+			bomb = bomb_cache.setdefault(size, pf.flate_bomb(size))
+			contents = f"[{text} 0 R {b.add('/Filter /FlateDecode', stream=bomb)} 0 R]"
+		else:
+			bomb = bomb_cache.setdefault(size, pf.flate_bomb(size))
+			form = b.add(
+				f"/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << {resources} >> /Filter /FlateDecode",
+				stream=bomb,
+			)
+			resources += f" /XObject << /Fx {form} 0 R >>"
+			contents = f"[{text} 0 R {b.add('', stream=b'q /Fx Do Q')} 0 R]"
+		kids.append(
+			b.add(
+				f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Resources << {resources} >> /Contents {contents} >>"
+			)
+		)
+	b.add(f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>", num=tree)
+	b.add(f"<< /Type /Catalog /Pages {tree} 0 R >>", num=cat)
+	return b.to_bytes(cat)
+
+
+def _multi_stream_page(sizes: list[int]) -> bytes:
+	"""A 3-page contract whose first page concatenates several bomb streams after its text."""
+	b = pf.PdfBuilder()
+	cat, tree = b.reserve(), b.reserve()
+	font = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	kids = []
+	for i in range(PAGES):
+		text = b.add("", stream=b"BT /F1 12 Tf 50 700 Td (Contrato " + CODE.encode() + b") Tj ET")
+		parts = [f"{text} 0 R"]
+		if i == 0:
+			parts += [f"{b.add('/Filter /FlateDecode', stream=pf.flate_bomb(size))} 0 R" for size in sizes]
+		kids.append(
+			b.add(
+				f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> >> /Contents [{' '.join(parts)}] >>"
+			)
+		)
+	b.add(f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>", num=tree)
+	b.add(f"<< /Type /Catalog /Pages {tree} 0 R >>", num=cat)
+	return b.to_bytes(cat)
+
+
+def bomb_cases() -> dict[str, Case]:
+	fail = ("parse",)
+	out = {
+		"bomb-content-1gib": _bomb_pdf([(1 << 30, "contents"), (0, "contents"), (0, "contents")]),
+		"bomb-content-4gib": _bomb_pdf([(4 << 30, "contents"), (0, "contents"), (0, "contents")]),
+		"bomb-form-xobject-1gib": _bomb_pdf([(1 << 30, "form"), (0, "contents"), (0, "contents")]),
+		"bomb-object-stream-1gib": pf.contract_pdf(
+			CODE, PAGES, objstm=True, objstm_data=pf.flate_bomb(1 << 30)
+		),
+		# streams under the per-stream cap (24 MiB) but together above the total cap (64 MiB)
+		"bomb-four-streams-of-20mib": _multi_stream_page([20 << 20] * 4),
+		# 23 MiB of content to parse: under the caps, stopped by the CPU time box of text extraction
+		"content-23mib-to-parse": _bomb_pdf([(23 << 20, "contents"), (0, "contents"), (0, "contents")]),
+	}
+	cases = {name: Case(data, REJECT, fail, sandbox=True) for name, data in out.items()}
+	# a bomb on a page whose text is never needed (the code is found on page 1) is never inflated: harmless to
+	# the checker, so the unsigned upload goes to manual review like any other unsigned one
+	cases["bomb-on-page-2-never-read"] = Case(
+		_bomb_pdf([(0, "contents"), (1 << 30, "contents"), (0, "contents")]), REVIEW, (), sandbox=True
+	)
+	return cases
+
+
+def _tree_pdf(pages_obj: str, extra_objects: dict[int, str] | None = None, first_free: int = 10) -> bytes:
+	"""Catalog 1, font 3, page 4 (contract text), page tree object 2 = ``pages_obj``."""
+	b = pf.PdfBuilder()
+	b._next = max(first_free, 5)
+	b.add("<< /Type /Catalog /Pages 2 0 R >>", num=1)
+	b.add(pages_obj, num=2)
+	b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", num=3)
+	content = b.add("", stream=b"BT /F1 12 Tf 50 700 Td (Contrato " + CODE.encode() + b") Tj ET")
+	b.add(
+		f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {content} 0 R >>",
+		num=4,
+	)
+	for num, text in (extra_objects or {}).items():
+		b.add(text, num=num)
+	return b.to_bytes(1)
+
+
+def tree_cases() -> dict[str, Case]:
+	out = {}
+	out["tree-same-page-200k-times"] = _tree_pdf(
+		"<< /Type /Pages /Count 200000 /Kids [" + "4 0 R " * 200_000 + "] >>"
+	)
+	# 6 intermediate nodes x 1000 distinct pages = 6000 pages, beyond the 5000-page bound
+	b = pf.PdfBuilder()
+	cat, root = b.reserve(), b.reserve()
+	mids = []
+	for _ in range(6):
+		mid = b.reserve()
+		kids = [b.add(f"<< /Type /Page /Parent {mid} 0 R /MediaBox [0 0 10 10] >>") for _ in range(1000)]
+		b.add(
+			f"<< /Type /Pages /Parent {root} 0 R /Count 1000 /Kids [{' '.join(f'{k} 0 R' for k in kids)}] >>",
+			num=mid,
+		)
+		mids.append(mid)
+	b.add(f"<< /Type /Pages /Count 6000 /Kids [{' '.join(f'{m} 0 R' for m in mids)}] >>", num=root)
+	b.add(f"<< /Type /Catalog /Pages {root} 0 R >>", num=cat)
+	out["tree-6000-distinct-pages"] = b.to_bytes(cat)
+	# a chain of 5000 nested /Pages nodes
+	depth = 5000
+	chain = {}
+	first = 10
+	for i in range(depth):
+		num = first + i
+		kid = f"{num + 1} 0 R" if i < depth - 1 else "4 0 R"
+		chain[num] = f"<< /Type /Pages /Count 1 /Kids [{kid}] >>"
+	out["tree-5000-levels-deep"] = _tree_pdf("<< /Type /Pages /Count 1 /Kids [10 0 R] >>", chain)
+	out["tree-cycle-self"] = _tree_pdf("<< /Type /Pages /Count 2 /Kids [4 0 R 2 0 R] >>")
+	out["tree-cycle-two-nodes"] = _tree_pdf(
+		"<< /Type /Pages /Count 2 /Kids [4 0 R 10 0 R] >>", {10: "<< /Type /Pages /Count 1 /Kids [2 0 R] >>"}
+	)
+	out["tree-kids-not-array"] = _tree_pdf("<< /Type /Pages /Count 1 /Kids 4 >>")
+	out["tree-kid-is-number"] = _tree_pdf("<< /Type /Pages /Count 2 /Kids [4 0 R 7] >>")
+	cases = {name: Case(data, REJECT, ("page_count", "parse"), sandbox=True) for name, data in out.items()}
+	cases["graph-110k-nodes"] = Case(
+		pf.contract_pdf(CODE, PAGES, extras=pf.Extras(catalog="/Junk [" + "<<>>" * 110_000 + "]")),
+		REJECT,
+		("active_content",),
+		sandbox=True,
+	)
+	cases["nesting-50k-arrays"] = Case(
+		pf.contract_pdf(CODE, PAGES, extras=pf.Extras(catalog="/Junk " + "[" * 50_000 + "]" * 50_000)),
+		REJECT,
+		("parse",),
+		sandbox=True,
+	)
+	cases["nesting-20k-dicts"] = Case(
+		pf.contract_pdf(CODE, PAGES, extras=pf.Extras(catalog="/Junk " + "<< /A " * 20_000 + ">> " * 20_000)),
+		REJECT,
+		("parse",),
+		sandbox=True,
+	)
+	return cases
+
+
+def xref_cases() -> dict[str, Case]:
+	pdf = base("unsigned")
+	sx = pdf.rfind(b"startxref")
+	xref_at = int(pdf[sx + 9 :].split()[0])
+	body = pdf[:xref_at]
+	out = {
+		"xref-startxref-beyond-eof": pdf[:sx] + b"startxref\n999999\n%%EOF\n",
+		"xref-startxref-off-by-7": pdf[:sx] + b"startxref\n%d\n%%%%EOF\n" % (xref_at + 7),
+		"xref-startxref-not-a-number": pdf[:sx] + b"startxref\nabc\n%%EOF\n",
+		"xref-startxref-negative": pdf[:sx] + b"startxref\n-5\n%%EOF\n",
+		"xref-missing-table-and-trailer": body + b"%%EOF\n",
+		"xref-offsets-zeroed": re.sub(rb"\d{10} 00000 n", b"0000000000 00000 n", pdf),
+		"xref-offsets-shifted": re.sub(
+			rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3), pdf
+		),
+		"xref-not-zero-indexed": pdf.replace(b"xref\n0 ", b"xref\n1 "),
+		"xref-count-huge": pdf.replace(b"xref\n0 ", b"xref\n0 9999999"),
+		"trailer-without-root": pdf.replace(b"/Root 1 0 R", b"/Rooot 1 0 R"),
+		"trailer-without-root-huge-size": pdf.replace(b"/Root 1 0 R", b"/Rooot 1 0 R").replace(
+			b"/Size ", b"/Size 99999999999"
+		),
+		"trailing-garbage-after-eof": pdf + b"<script>alert(1)</script>" * 4,
+	}
+	cases = {name: Case(data, REJECT, ("parse",)) for name, data in out.items()}
+	# /Prev pointing at its own xref table: pypdf 3.17 loops forever; only the child's limits stop it
+	loop = pdf[:sx].replace(b"trailer\n<<", b"trailer\n<< /Prev %d" % xref_at) + pdf[sx:]
+	cases["xref-prev-self-loop"] = Case(loop, REJECT, ("parse",), sandbox=True)
+	return cases
+
+
+def _flip(data: bytes, at: int) -> bytes:
+	return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
+
+
+def tampered_cases() -> dict[str, Case]:
+	pki = pf.cached_pki()
+	signed = base("signed")
+	unsigned = base("unsigned")
+	out = {}
+	sig_fail = ("signatures",)
+	stream_at = unsigned.find(b"stream\n") + 20  # inside the first (compressed) content stream
+	out["flip-in-content-stream"] = Case(_flip(signed, stream_at), REJECT, (*sig_fail, "parse"))
+	out["flip-in-info-title"] = Case(_flip(signed, unsigned.find(b"(Contrato CTR") + 3), REJECT, sig_fail)
+	out["flip-in-clause-text"] = Case(
+		_flip(signed, signed.find(b"/MediaBox [0 0 595 842]") + 14), REJECT, (*sig_fail, "parse")
+	)
+	out["flip-in-signature-dict"] = Case(_flip(signed, signed.find(b"/M (D:") + 8), REJECT, sig_fail)
+	contents = signed.find(b"/Contents <") + 11
+	der_len = int(signed[contents + 4 : contents + 8], 16) + 4  # CMS is "3082LLLL...", then zero padding
+	at = contents + 2 * der_len - 10  # a hex digit of the RSA signature value, near the end of the CMS
+	digit = signed[at : at + 1]
+	out["flip-in-cms-signature-value"] = Case(
+		signed[:at] + (b"1" if digit != b"1" else b"2") + signed[at + 1 :], REJECT, sig_fail
+	)
+	out["flip-in-cms-padding-is-harmless"] = Case(
+		signed[: contents + 2 * der_len + 40] + b"1" + signed[contents + 2 * der_len + 41 :], "accept", ()
+	)
+	end = signed.find(b">", contents)
+	out["cms-zeroed"] = Case(signed[:contents] + b"0" * (end - contents) + signed[end:], REJECT, sig_fail)
+	# ByteRange edited to leave the tail of the file unsigned
+	m = re.search(rb"/ByteRange \[(\d+) (\d+) (\d+) (\d+)\s*\]", signed)
+	a, b_, c, d = (int(x) for x in m.groups())
+	new = b"/ByteRange [%d %d %d %d" % (a, b_, c, d - 100)
+	new = new + b" " * (len(m.group(0)) - len(new) - 1) + b"]"
+	out["byterange-shortened"] = Case(signed[: m.start()] + new + signed[m.end() :], REJECT, sig_fail)
+	# incremental updates appended after signing
+	cat_num, cat_text = pf.catalog_text(signed)
+	size = pf.next_free(signed)
+	js_update = pf.append_update(
+		signed,
+		{size: "<< /S /JavaScript /JS (app.alert\\(1\\)) >>"},
+		root_override=cat_text[:-2] + f"/OpenAction {size} 0 R >>",
+	)
+	out["update-openaction-js-after-signing"] = Case(js_update, REJECT, ("active_content", "signatures"))
+	page = pf.page_ref(signed, 0)
+	page_text = pf.object_text(signed, page)
+	new_content = zlib.compress(b"BT /F1 12 Tf 56 760 Td (Contrato CTR-2026-99999 valor R$ 1,00) Tj ET")
+	content_update = pf.append_update(
+		signed,
+		{
+			size: b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(new_content)
+			+ new_content
+			+ b"\nendstream"
+		},
+	)
+	content_update = pf.append_update(
+		content_update, {page: re.sub(r"/Contents \d+ 0 R", f"/Contents {size} 0 R", page_text)}
+	)
+	out["update-page-content-replaced"] = Case(content_update, REJECT, sig_fail)
+	highlight = pf.append_update(
+		signed,
+		{
+			size: "<< /Type /Annot /Subtype /Highlight /Rect [50 750 300 770] /QuadPoints [50 770 300 770 50 750 300 750] /C [1 1 0] >>",
+			page: re.sub(r"/Annots \[([^\]]*)\]", lambda m: f"/Annots [{m.group(1)} {size} 0 R]", page_text),
+		},
+	)
+	out["update-highlight-after-signing"] = Case(highlight, REJECT, sig_fail)
+	page2 = pf.page_ref(signed, 1)
+	out["update-page-dropped"] = Case(
+		pf.append_update(signed, {2: pf.object_text(signed, 2).replace(f"{page2} 0 R", "")}),
+		REJECT,
+		(*sig_fail, "page_count"),
+	)
+	# sign, then change, then sign again with another certificate: the first signature sees illegal changes
+	other = pf.cached_pki("other-signer", signer_cn="OUTRA PESSOA:52998224725")
+	resigned = pf.sign(content_update, other, field_name="Assinatura2")
+	out["changed-then-resigned"] = Case(resigned, REJECT, sig_fail)
+	out["signature-stripped-from-acroform"] = Case(
+		pf.append_update(signed, {}, root_override=re.sub(r"/AcroForm \d+ 0 R", "", cat_text)),
+		REVIEW,  # no signature left in the current revision = an unsigned upload: manual review, never accept
+		(),
+	)
+	assert pki is not None
+	return out
+
+
+def all_cases() -> dict[str, Case]:
+	cases: dict[str, Case] = {}
+	for group in (
+		non_pdf_cases,
+		truncated_cases,
+		encrypted_cases,
+		active_cases,
+		bomb_cases,
+		tree_cases,
+		xref_cases,
+		tampered_cases,
+	):
+		for name, case in group().items():
+			assert name not in cases, name
+			cases[name] = case
+	return cases
+
+
+CASES = all_cases()
+SANDBOX = sorted(name for name, case in CASES.items() if case.sandbox)
+IN_PROCESS = sorted(name for name, case in CASES.items() if not case.sandbox)
+
+
+def test_corpus_is_large_enough():
+	assert len(CASES) >= 100
+	assert len(SANDBOX) >= 15
+
+
+def _assert_verdict(name: str, verdict, seconds: float | None = None):
+	case = CASES[name]
+	failed = {c["check"] for c in verdict.checks if c["outcome"] == FAIL}
+	assert verdict.decision == case.decision, (name, verdict.checks)
+	if case.failing:
+		assert failed & set(case.failing), (name, case.failing, verdict.checks)
+	for c in verdict.checks:
+		assert c["outcome"] in ("pass", "warn", "fail") and isinstance(c["detail"], str) and c["detail"]
+	assert verdict.sha256 and len(verdict.sha256) == 64
+
+
+@pytest.mark.parametrize("name", IN_PROCESS)
+def test_bad_pdf_in_process(name):
+	verdict = _check_in_process(CASES[name].data, **kwargs())
+	_assert_verdict(name, verdict)
+
+
+@pytest.fixture(scope="session")
+def sandbox_verdicts():
+	def run(name):
+		started = time.monotonic()
+		verdict = check_pdf(CASES[name].data, **kwargs())
+		return name, verdict, time.monotonic() - started
+
+	with ThreadPoolExecutor(max_workers=2) as pool:
+		return {name: (verdict, seconds) for name, verdict, seconds in pool.map(run, SANDBOX)}
+
+
+@pytest.mark.parametrize("name", SANDBOX)
+def test_bad_pdf_in_sandbox(name, sandbox_verdicts):
+	verdict, seconds = sandbox_verdicts[name]
+	_assert_verdict(name, verdict)
+	assert seconds < 12, (name, seconds)  # 10 s wall-clock timeout + process start
+
+
+REPRESENTATIVE = [
+	"png-renamed",
+	"truncated-signed-at-{}".format(len(base("signed")) * 6 // 13),
+	"encrypted-user-password-AES-256",
+	"active-js-openaction",
+	"active-embedded-files-tree",
+	"flip-in-info-title",
+	"update-openaction-js-after-signing",
+	"xref-offsets-zeroed",
+]
+
+
+def test_subprocess_matches_in_process():
+	def run(name):
+		return name, check_pdf(CASES[name].data, **kwargs())
+
+	with ThreadPoolExecutor(max_workers=2) as pool:
+		results = list(pool.map(run, REPRESENTATIVE))
+	for name, verdict in results:
+		_assert_verdict(name, verdict)
+		inproc = _check_in_process(CASES[name].data, **kwargs())
+		assert [(c["check"], c["outcome"]) for c in verdict.checks] == [
+			(c["check"], c["outcome"]) for c in inproc.checks
+		], name
