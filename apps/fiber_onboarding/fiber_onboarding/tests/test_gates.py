@@ -429,3 +429,90 @@ class TestFullPath(TestCase):
 		self.assertEqual(case.stage, "Active")
 		self.assertTrue(case.activated_on)
 		self.assertTrue(case.sla_start)
+
+
+class TestFunnelReport(TestCase):
+	"""The Script Report over cases registered in March 2020 (no other test writes that far back)."""
+
+	def make(self, stage: str, sla_status: str, **milestones):
+		case = make_case()
+		frappe.db.set_value(CASE, case.name, {"stage": stage, "sla_status": sla_status, **milestones})
+		return case.name
+
+	def test_counts_durations_and_sla(self):
+		from fiber_onboarding.fiber_onboarding.report.onboarding_funnel_and_sla import (
+			onboarding_funnel_and_sla as report,
+		)
+
+		# Monday 2 March 2020 -> Thursday 5 March: 3 business days awaiting payment
+		self.make("Project Drafting", "Not Started", registered_on="2020-03-02", paid_on="2020-03-05")
+		self.make(
+			"Active",
+			"Met",
+			registered_on="2020-03-02",
+			paid_on="2020-03-03",
+			project_sent_on="2020-03-04",
+			project_approved_on="2020-03-06",
+			internal_passage_date="2020-03-12",
+			test_phase_started_at="2020-03-20 10:00:00",
+			activated_on="2020-03-23 10:00:00",
+		)
+		self.make("Test Phase", "Overdue", registered_on="2020-03-09", paid_on="2020-03-10")
+		cancelled = self.make("Awaiting Payment", "Not Started", registered_on="2020-03-10")
+		frappe.db.set_value(CASE, cancelled, {"cancelled": 1, "stage": "Cancelled"})
+
+		columns, data, _msg, chart, summary = report.execute(
+			{"from_date": "2020-03-01", "to_date": "2020-03-31"}
+		)
+		rows = {r["stage_key"]: r for r in data}
+		self.assertEqual([r["stage_key"] for r in data], list(process.STAGES))
+		self.assertEqual(rows["Project Drafting"]["cases"], 1)
+		self.assertEqual(rows["Active"]["cases"], 1)
+		self.assertEqual(rows["Test Phase"]["cases"], 1)
+		self.assertEqual(rows["Cancelled"]["cases"], 0)  # excluded unless asked
+		self.assertEqual(rows["Test Phase"]["overdue"], 1)
+		self.assertEqual(rows["Active"]["met"], 1)
+		self.assertEqual(rows["Active"]["sla_met_percent"], 100.0)
+		# awaiting payment: 3, 1 and 1 business days -> 1.7
+		self.assertEqual(rows["Awaiting Payment"]["avg_business_days"], 1.7)
+		# execution scheduled: 6 -> 12 March = 4 business days
+		self.assertEqual(rows["Execution Scheduled"]["avg_business_days"], 4.0)
+		self.assertEqual(rows["Test Phase"]["avg_business_days"] is not None, True)
+		self.assertEqual(summary[0]["value"], 3)
+		self.assertEqual(chart["data"]["datasets"][0]["values"][0], 0)
+		self.assertTrue(any(c["fieldname"] == "avg_business_days" for c in columns))
+
+		_c, with_cancelled, *_rest = report.execute(
+			{"from_date": "2020-03-01", "to_date": "2020-03-31", "include_cancelled": 1}
+		)
+		self.assertEqual({r["stage_key"]: r for r in with_cancelled}["Cancelled"]["cases"], 1)
+
+	def test_stage_durations_count_the_current_stage_until_today(self):
+		from fiber_onboarding.fiber_onboarding.report.onboarding_funnel_and_sla.onboarding_funnel_and_sla import (
+			stage_durations,
+		)
+
+		def days(a, b):
+			return (b - a).days
+
+		today = getdate("2020-04-10")
+		running = {"stage": "Project Drafting", "registered_on": "2020-04-01", "paid_on": "2020-04-03"}
+		self.assertEqual(
+			stage_durations(running, days, today), {"Awaiting Payment": 2, "Project Drafting": 7}
+		)
+		done = {"stage": "Active", "registered_on": "2020-04-01", "activated_on": "2020-04-09 10:00:00"}
+		self.assertEqual(stage_durations(done, days, today), {"Awaiting Payment": 8})
+
+	def test_report_applies_the_portal_row_filter(self):
+		from fiber_onboarding.fiber_onboarding.report.onboarding_funnel_and_sla import (
+			onboarding_funnel_and_sla as report,
+		)
+
+		self.make("Project Drafting", "Not Started", registered_on="2020-03-02")
+		customer_user = role_user(process.CUSTOMER)
+		frappe.set_user(customer_user)
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				report.execute({"from_date": "2020-03-01", "to_date": "2020-03-31"})
+		finally:
+			frappe.set_user("Administrator")
