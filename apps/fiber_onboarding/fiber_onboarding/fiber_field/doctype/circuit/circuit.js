@@ -17,24 +17,32 @@ function fo_circuit_call(frm, method, args, message) {
 	});
 }
 
+function fo_power_formatter(value, df, options, doc) {
+	if (value === null || value === undefined || value === "") return "";
+	const text = format_number(value, null, 2) + " dBm";
+	if (!doc || !doc.result) return text;
+	const color = doc.result === "Pass" ? "var(--green-600)" : "var(--red-600)";
+	return `<span style="color: ${color}; font-weight: 600">${text}</span>`;
+}
+
+function fo_set_reading_formatters(frm) {
+	// the generic docfield and this document's copy (the grid reads the copy)
+	for (const docname of [undefined, frm.doc.name]) {
+		const result = frappe.meta.get_docfield("Circuit Optical Reading", "result", docname);
+		const power = frappe.meta.get_docfield("Circuit Optical Reading", "power_dbm", docname);
+		if (result) result.formatter = fo_result_formatter;
+		if (power) power.formatter = fo_power_formatter;
+	}
+}
+
 frappe.ui.form.on("Circuit", {
-	setup(frm) {
-		frappe.meta.get_docfield("Circuit Optical Reading", "result", frm.doc.name).formatter = fo_result_formatter;
-		frappe.meta.get_docfield("Circuit Optical Reading", "power_dbm", frm.doc.name).formatter = (
-			value,
-			df,
-			options,
-			doc
-		) => {
-			if (value === null || value === undefined || value === "") return "";
-			const text = format_number(value, null, 2) + " dBm";
-			if (!doc || !doc.result) return text;
-			const color = doc.result === "Pass" ? "var(--green-600)" : "var(--red-600)";
-			return `<span style="color: ${color}; font-weight: 600">${text}</span>`;
-		};
+	onload(frm) {
+		fo_set_reading_formatters(frm);
 	},
 
 	refresh(frm) {
+		fo_set_reading_formatters(frm);
+		frm.fields_dict.readings.grid.refresh();
 		if (frm.is_new()) return;
 		const state = frm.doc.workflow_state;
 		const group = __("Process");
