@@ -37,7 +37,7 @@ class PdfBuilder:
 		if num is None:
 			num = self.reserve()
 		if isinstance(body, str):
-			body = body.encode("latin-1")
+			body = body.encode("cp1252")
 		if stream is not None:
 			body = (
 				b"<< "
@@ -143,7 +143,7 @@ def _text_stream(lines: list[str], y0: int = 760) -> bytes:
 		safe = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 		parts.append(f"({safe}) Tj T*")
 	parts.append("ET")
-	return "\n".join(parts).encode("latin-1")
+	return "\n".join(parts).encode("cp1252")  # WinAnsiEncoding
 
 
 @dataclass
