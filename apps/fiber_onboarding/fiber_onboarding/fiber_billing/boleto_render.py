@@ -7,7 +7,7 @@ PDF (wkhtmltopdf). The Pix QR is drawn only from the bank's validated payload (`
 import base64
 
 import frappe
-from frappe.utils import fmt_money, formatdate
+from frappe.utils import flt, fmt_money, formatdate
 
 # FEBRABAN bank code with its check digit (mod 11), as printed in the boleto header
 BANK_LABELS = {
@@ -18,6 +18,36 @@ BANK_LABELS = {
 	"341": ("341-7", "Itaú"),
 	"756": ("756-0", "Sicoob"),
 }
+
+
+CODE_BANKS = ("104", "033", "756")
+
+
+def _wallet(agreement) -> str:
+	"""The carteira as printed (BB keeps the variation for CNAB only: "17-019" prints as "17")."""
+	wallet = agreement.wallet or ""
+	if agreement.bank_code == "001":
+		from fiber_onboarding.core.boleto.banks import bb_wallet
+
+		return bb_wallet(wallet)[0]
+	return wallet
+
+
+def _instructions(agreement) -> str:
+	"""Fine and interest after the due date (the same values the remittance sends), then the agreement's text."""
+	fine = flt(frappe.db.get_single_value("Fiber Onboarding Settings", "fine_percent"))
+	interest = flt(frappe.db.get_single_value("Fiber Onboarding Settings", "monthly_interest_percent"))
+	lines = []
+	if fine or interest:
+		fine_text, interest_text = _percent(fine), _percent(interest)
+		lines.append(f"Após o vencimento, cobrar multa de {fine_text}% e juros de {interest_text}% ao mês.")
+	if agreement.instructions:
+		lines.append(agreement.instructions.strip())
+	return "\n".join(lines)
+
+
+def _percent(value: float) -> str:
+	return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def _brl(value) -> str:
@@ -66,7 +96,10 @@ def render_context(doc, for_pdf: bool = False) -> dict:
 	code_label, bank_name = BANK_LABELS.get(doc.bank_code or agreement.bank_code, (doc.bank_code, ""))
 	agency = "-".join(p for p in (agreement.agency, agreement.agency_dv) if p)
 	account = "-".join(p for p in (agreement.account, agreement.account_dv) if p)
-	beneficiary_code = agreement.beneficiary_code or agreement.agreement_code or ""
+	# Caixa, Santander and Sicoob print the beneficiary code; the others the account
+	beneficiary_code = (
+		agreement.beneficiary_code if agreement.bank_code in CODE_BANKS and agreement.beneficiary_code else ""
+	)
 	return {
 		"name": doc.name,
 		"status": doc.status,
@@ -83,14 +116,14 @@ def render_context(doc, for_pdf: bool = False) -> dict:
 		"beneficiary_cnpj": _cnpj(agreement.beneficiary_cnpj),
 		"beneficiary_address": agreement.beneficiary_address or "",
 		"agency_code": f"{agency} / {account}" if not beneficiary_code else f"{agency} / {beneficiary_code}",
-		"wallet": agreement.wallet or "",
+		"wallet": _wallet(agreement),
 		"nosso_numero": doc.nosso_numero or "",
 		"document_number": doc.document_number or "",
 		"document_date": _date(doc.issue_date),
 		"processing_date": _date(doc.issue_date),
 		"due_date": _date(doc.due_date),
 		"amount": _brl(doc.amount),
-		"instructions": agreement.instructions or "",
+		"instructions": _instructions(agreement),
 		"payer_name": doc.payer_name or doc.customer,
 		"payer_tax_id": _cnpj(doc.payer_tax_id),
 		"payer_address": doc.payer_address or "",

@@ -343,6 +343,34 @@ class TestBilling(TestCase):
 			page.get_context(frappe._dict())
 		self.assertIn("/login?redirect-to=", frappe.local.flags.redirect_location)
 
+	def test_boleto_page_response(self):
+		from frappe.utils import set_request
+		from frappe.website.serve import get_response
+
+		case_a, boleto_a = self.issue()
+		_case_b, boleto_b = self.issue()
+
+		def page(user, name):
+			frappe.set_user(user)
+			set_request(method="GET", path="/boleto", query_string={"name": name})
+			frappe.local.form_dict = frappe._dict(name=name)
+			return get_response()
+
+		response = page(case_a.portal_user, boleto_a.name)
+		self.assertEqual(response.status_code, 200)
+		html = frappe.safe_decode(response.get_data())
+		self.assertIn(boleto_a.digitable_line, html)
+		self.assertIn("Recibo do Pagador", html)
+		self.assertNotIn(boleto_b.digitable_line, html)
+
+		response = page(case_a.portal_user, boleto_b.name)
+		self.assertEqual(response.status_code, 403)
+		self.assertNotIn(boleto_b.digitable_line, frappe.safe_decode(response.get_data()))
+
+		response = page("Guest", boleto_a.name)
+		self.assertIn(response.status_code, (301, 302))
+		self.assertIn("/login?redirect-to=", response.headers.get("Location", ""))
+
 	def test_pdf_layout_and_download(self):
 		case, boleto = self.issue()
 		from fiber_onboarding.api.boleto import download_pdf
@@ -353,19 +381,21 @@ class TestBilling(TestCase):
 		self.assertIn("Ficha de Compensação", html)
 		self.assertIn(boleto.digitable_line, html)
 		self.assertIn("data:image/png;base64,", html)  # the ITF barcode as an image wkhtmltopdf can render
-		if not _site_host_resolves():
-			self.skipTest("wkhtmltopdf needs the site's host name to resolve (not in this environment)")
+		if not _site_reachable():
+			self.skipTest("wkhtmltopdf fetches the print stylesheet from the site: no web server is running")
 		download_pdf(boleto.name)
 		self.assertEqual(frappe.local.response.type, "pdf")
 		self.assertTrue(frappe.local.response.filecontent.startswith(b"%PDF"))
 
 
-def _site_host_resolves() -> bool:
+def _site_reachable() -> bool:
+	"""wkhtmltopdf loads the print stylesheet from the site's URL: PDF output needs a running web server."""
 	import socket
 	from urllib.parse import urlparse
 
+	url = urlparse(frappe.utils.get_url())
 	try:
-		socket.gethostbyname(urlparse(frappe.utils.get_url()).hostname)
-		return True
+		with socket.create_connection((url.hostname, url.port or 80), timeout=1):
+			return True
 	except OSError:
 		return False
