@@ -261,9 +261,7 @@ def flate_bomb(inflated_bytes: int) -> bytes:
 	comp = zlib.compressobj(9)
 	head = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
 	block = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
-	adler = zlib.adler32(chunk)
-	for _ in range(count - 1):
-		adler = zlib.adler32(chunk, adler)
+	adler = ((inflated_bytes % 65521) << 16) | 1  # Adler-32 of n zero bytes: a = 1, b = n mod 65521
 	final = zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty final raw-deflate block
 	return head + block * (count - 1) + final + adler.to_bytes(4, "big")
 
