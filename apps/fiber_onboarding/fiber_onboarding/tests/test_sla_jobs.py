@@ -9,7 +9,6 @@ import contextlib
 from datetime import date
 
 import frappe
-from frappe.tests.utils import change_settings
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
 from fiber_onboarding import tasks
@@ -86,6 +85,21 @@ def recipients(queue_name: str) -> set[str]:
 
 
 @contextlib.contextmanager
+def site_settings(**values):
+	"""Fiber Onboarding Settings values for the duration of a test. Written field by field (no Settings save):
+	other test modules running at the same time on the shared site commit the Settings, so a full save here
+	would fail its timestamp check."""
+	before = {field: frappe.db.get_single_value(SETTINGS, field) for field in values}
+	frappe.db.set_single_value(SETTINGS, values, update_modified=False)
+	frappe.clear_document_cache(SETTINGS, SETTINGS)
+	try:
+		yield
+	finally:
+		frappe.db.set_single_value(SETTINGS, before, update_modified=False)
+		frappe.clear_document_cache(SETTINGS, SETTINGS)
+
+
+@contextlib.contextmanager
 def count_queries():
 	db = frappe.db
 	original = db.sql
@@ -105,11 +119,11 @@ def count_queries():
 
 class TestSiteCalendar(TestCase):
 	def test_calendar_follows_settings_subdivision(self):
-		with change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": None}):
+		with site_settings(subdivision="SP", holiday_list=None):
 			self.assertEqual(site_calendar.next_business_day_after("2026-07-08"), D("2026-07-10"))
 			self.assertEqual(site_calendar.next_business_day_after("2026-02-13"), D("2026-02-18"))
 			self.assertEqual(site_calendar.add_business_days("2026-12-30", 2), D("2027-01-04"))
-		with change_settings(SETTINGS, {"subdivision": "RJ", "holiday_list": None}):
+		with site_settings(subdivision="RJ", holiday_list=None):
 			self.assertEqual(site_calendar.next_business_day_after("2026-07-08"), D("2026-07-09"))
 			self.assertEqual(site_calendar.next_business_day_after("2026-04-22"), D("2026-04-24"))
 
@@ -123,14 +137,14 @@ class TestSiteCalendar(TestCase):
 				"holidays": [{"holiday_date": "2026-03-10", "description": "Aniversário da cidade"}],
 			}
 		).insert(ignore_permissions=True)
-		with change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": hl.name}):
+		with site_settings(subdivision="SP", holiday_list=hl.name):
 			self.assertEqual(site_calendar.add_business_days("2026-03-09", 1), D("2026-03-11"))
 			self.assertFalse(site_calendar.is_business_day("2026-03-10"))
 			hl.reload()
 			hl.append("holidays", {"holiday_date": "2026-03-11", "description": "Emenda"})
 			hl.save(ignore_permissions=True)  # a new `modified`: the cached dates are read again
 			self.assertEqual(site_calendar.add_business_days("2026-03-09", 1), D("2026-03-12"))
-		with change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": None}):
+		with site_settings(subdivision="SP", holiday_list=None):
 			self.assertEqual(site_calendar.add_business_days("2026-03-09", 1), D("2026-03-10"))
 
 
@@ -139,7 +153,7 @@ class TestCaseSla(TestCase):
 		frappe.set_user("Administrator")
 
 	def test_refresh_case_sla_computes_and_persists(self):
-		with change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": None, "at_risk_share": 70}):
+		with site_settings(subdivision="SP", holiday_list=None, at_risk_share=70):
 			case = make_case(sla_business_days=20)
 			result = refresh_case_sla(case, on=D("2026-03-05"))
 			self.assertEqual(result.status, core_sla.NOT_STARTED)
@@ -186,7 +200,7 @@ class TestSlaJobs(TestCase):
 			values.update(cancelled=1, cancel_reason="Desistência", sla_status=core_sla.ON_TRACK)
 		return set_dates(case, **values) if values else case
 
-	@change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": None, "at_risk_share": 70})
+	@site_settings(subdivision="SP", holiday_list=None, at_risk_share=70)
 	def test_sweep_statuses_match_the_rule(self):
 		today = D("2026-03-13")
 		cases = {
@@ -254,7 +268,7 @@ class TestSlaJobs(TestCase):
 		self.assertEqual(stored(cases["met"].name).sla_status, core_sla.MET)
 		self.assertEqual(stored(cases["on_track"].name).sla_status, core_sla.OVERDUE)
 
-	@change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": None, "at_risk_share": 70})
+	@site_settings(subdivision="SP", holiday_list=None, at_risk_share=70)
 	def test_sweep_query_count_does_not_grow_with_cases(self):
 		today = D("2026-03-13")
 		tasks.sweep_sla(today=today)  # alert whatever other tests left, so only our cases change below
@@ -279,7 +293,7 @@ class TestSlaJobs(TestCase):
 		self.assertEqual(counts[0], counts[1], counts)
 		self.assertLessEqual(max(counts[1]), 5, counts)
 
-	@change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": None, "at_risk_share": 70})
+	@site_settings(subdivision="SP", holiday_list=None, at_risk_share=70)
 	def test_alerts_once_per_status_change_with_todo_and_timeline(self):
 		case = self._case(passage="2026-03-02", contract="2026-03-04")  # due 18 March
 		tasks.sweep_sla(today=D("2026-03-12"))  # 6 of 10 days: On Track
@@ -327,7 +341,27 @@ class TestSlaJobs(TestCase):
 			1,
 		)
 
-	@change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": None, "at_risk_share": 70})
+	@site_settings(subdivision="SP", holiday_list=None, at_risk_share=70)
+	def test_alert_backlog_is_bounded_per_run_overdue_first(self):
+		today = D("2026-03-16")
+		tasks.sweep_sla(today=today)  # nothing else pending
+		at_risk = self._case(passage="2026-03-02", contract="2026-03-04")  # 8 of 10 days used
+		overdue = self._case(passage="2026-02-20", contract="2026-02-20")  # due 6 March
+		original = tasks.MAX_ALERTS_PER_RUN
+		tasks.MAX_ALERTS_PER_RUN = 1
+		try:
+			first = tasks.sweep_sla(today=today)
+			second = tasks.sweep_sla(today=today)
+			third = tasks.sweep_sla(today=today)
+		finally:
+			tasks.MAX_ALERTS_PER_RUN = original
+		self.assertEqual((first["alerted"], first["alerts_pending"]), ([overdue.name], 1))
+		self.assertEqual((second["alerted"], second["alerts_pending"]), ([at_risk.name], 0))
+		self.assertEqual(third["alerted"], [])
+		self.assertEqual(len(mails(CASE, overdue.name)), 1)
+		self.assertEqual(len(mails(CASE, at_risk.name)), 1)
+
+	@site_settings(subdivision="SP", holiday_list=None, at_risk_share=70)
 	def test_alert_reaches_the_case_assignee(self):
 		case = self._case(passage="2026-03-02", contract="2026-03-04")
 		from frappe.desk.form.assign_to import add as assign
@@ -338,7 +372,7 @@ class TestSlaJobs(TestCase):
 		self.assertEqual(len(queue), 1)
 		self.assertTrue({ASSIGNEE, MANAGER} <= recipients(queue[0].name))
 
-	@change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": None, "at_risk_share": 70})
+	@site_settings(subdivision="SP", holiday_list=None, at_risk_share=70)
 	def test_status_set_by_the_controller_is_alerted_by_the_next_sweep(self):
 		case = self._case(passage="2026-03-02", contract="2026-03-04")
 		refresh_case_sla(
@@ -375,7 +409,7 @@ class TestSlaJobs(TestCase):
 		self.assertEqual(len(mails("Fiber Project", due_project.name)), 1)
 		self.assertEqual(mails("Fiber Project", not_due_project.name), [])
 
-	@change_settings(SETTINGS, {"subdivision": "SP", "holiday_list": None})
+	@site_settings(subdivision="SP", holiday_list=None)
 	def test_due_projects_follow_the_calendar_across_carnival(self):
 		case, project = paid_case(days_ago=2)
 		project.project_file = attach_file(project.doctype, project.name, "projeto.pdf", b"%PDF-1.4 projeto")
