@@ -196,6 +196,20 @@ def test_accept_when_a_countersignature_follows(signed, pki):
 	assert first["coverage"] == "ENTIRE_REVISION" and first["modification_level"] == "FORM_FILLING"
 	assert second["coverage"] == "ENTIRE_FILE" and not second["trusted"]
 	assert verdict.signer["cpf"] == "12345678909"
+	# the contract code was looked up in the revision the customer signed, not in the countersigned file
+	assert verdict.stats["text_revision_end"] == first["signed_bytes_end"] < len(both)
+
+
+def test_issued_pdf_hash_proves_content_of_incremental_signature(pki):
+	scanned = pf.contract_pdf(CODE, 3, text=False)  # no text to search: only the hash can prove the content
+	data = pf.sign(scanned, pki)
+	issued = hashlib.sha256(scanned).hexdigest()
+	verdict = _check_in_process(data, **expect(pki, issued_sha256=issued))
+	assert verdict.decision == ACCEPT, verdict.checks
+	assert "idêntica ao contrato emitido" in detail(verdict, "contract_code")
+	other = hashlib.sha256(b"outro").hexdigest()
+	verdict = _check_in_process(data, **expect(pki, issued_sha256=other))
+	assert verdict.decision == REVIEW and outcomes(verdict)["contract_code"] == "warn"
 
 
 def test_owner_password_only_is_allowed(contract, pki):

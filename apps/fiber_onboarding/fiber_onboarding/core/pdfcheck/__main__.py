@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 	p.add_argument("--govbr-root", action="append", default=[], metavar="CERT[:SHA256]")
 	p.add_argument("--signer-cpf", help="CPF do responsável legal")
 	p.add_argument("--signer-name", help="nome do responsável legal")
+	p.add_argument(
+		"--issued-sha256", help="SHA-256 do PDF emitido (prova o conteúdo quando a assinatura é incremental)"
+	)
 	p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
 	p.add_argument("--timeout", type=float, default=10)
 	return p
@@ -97,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 			expected_signer_name=args.signer_name,
 			max_bytes=args.max_bytes,
 			timeout=args.timeout,
+			issued_sha256=args.issued_sha256,
 		)
 	out = verdict.as_dict()
 	if refused:

@@ -140,6 +140,13 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog) -> dict:
 			result["checks"] = _order(out)
 			return result
 		C.require_root(reader)
+	except BaseException as exc:
+		if isinstance(exc, KeyboardInterrupt | SystemExit):
+			raise
+		return parse_failed(describe(exc))
+	# pyHanko must read the file too: a file the signature validator cannot parse is rejected as damaged, like
+	# one that pypdf cannot read (pyHanko does not reconstruct broken cross-reference tables)
+	try:
 		import io
 
 		from pyhanko.pdf_utils.reader import PdfFileReader
@@ -196,7 +203,18 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog) -> dict:
 			except Exception as exc:
 				C.reraise_fatal(exc)
 				text_reader, text_pages = reader, picked
-		if picked:
+		issued = C.issued_revision(data, options.get("issued_sha256"))
+		if issued is not None:
+			out.append(
+				row(
+					"contract_code",
+					PASS,
+					"A primeira revisão do arquivo é idêntica ao contrato emitido (SHA-256 {}…, {} bytes).".format(
+						options["issued_sha256"][:12], issued
+					),
+				)
+			)
+		elif picked:
 			out.append(C.check_contract_code(text_reader, text_pages, options.get("contract_code")))
 		if budget.hit:
 			raise C.LimitExceeded(budget.hit)

@@ -170,8 +170,12 @@ def check_pdf(
 	cpu_seconds: int = 5,
 	memory_mb: int = 300,
 	timeout: float = 10,
+	issued_sha256: str | None = None,
 ) -> Verdict:
-	"""Screen an uploaded signed contract; see signed-pdf.md §3 and §8 and the package docstring."""
+	"""Screen an uploaded signed contract; see signed-pdf.md §3 and §8 and the package docstring.
+
+	``issued_sha256`` (optional): SHA-256 of the PDF that was sent; when the upload starts with exactly those
+	bytes (incremental signing) the content is proven to be ours without looking at its text."""
 	return _check(
 		bytes(data),
 		contract_code=contract_code,
@@ -183,6 +187,7 @@ def check_pdf(
 		cpu_seconds=cpu_seconds,
 		memory_mb=memory_mb,
 		timeout=timeout,
+		issued_sha256=issued_sha256,
 		in_process=False,
 	)
 
@@ -192,6 +197,7 @@ def _check_in_process(data: bytes, **kwargs) -> Verdict:
 	for name in ("contract_code", "expected_pages", "expected_signer_cpf", "expected_signer_name"):
 		kwargs.setdefault(name, None)
 	kwargs.setdefault("trust_roots", ())
+	kwargs.setdefault("issued_sha256", None)
 	kwargs.setdefault("max_bytes", DEFAULT_MAX_BYTES)
 	kwargs.setdefault("cpu_seconds", 5)
 	kwargs.setdefault("memory_mb", 300)
@@ -211,6 +217,7 @@ def _check(
 	cpu_seconds,
 	memory_mb,
 	timeout,
+	issued_sha256,
 	in_process: bool,
 ) -> Verdict:
 	sha = hashlib.sha256(data).hexdigest()
@@ -227,6 +234,7 @@ def _check(
 		"signer_name": expected_signer_name,
 		"cpu_seconds": cpu_seconds,
 		"memory_mb": memory_mb,
+		"issued_sha256": issued_sha256,
 	}
 	if in_process:
 		from ._worker import run_checks

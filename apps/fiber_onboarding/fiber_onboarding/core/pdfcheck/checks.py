@@ -9,6 +9,7 @@ node budgets, and text is extracted from a few pages only.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import re
 import signal
@@ -416,6 +417,29 @@ def page_texts(
 			if until is not None and until(normalise_text(text)):
 				break
 	return texts
+
+
+def issued_revision(data: bytes, issued_sha256: str | None, max_revisions: int = 5) -> int | None:
+	"""Length of the leading revision whose SHA-256 equals the issued PDF's, if any (signed-pdf.md §3.4: signers
+	that append incrementally leave the issued bytes untouched at the start of the file)."""
+	if not issued_sha256:
+		return None
+	wanted = issued_sha256.strip().lower()
+	pos = 0
+	for _ in range(max_revisions):
+		found = data.find(b"%%EOF", pos)
+		if found < 0:
+			return None
+		end = found + 5
+		for eol in (b"\r\n", b"\n", b"\r"):
+			if data.startswith(eol, end):
+				end += len(eol)
+				break
+		for candidate in {found + 5, end}:
+			if hashlib.sha256(data[:candidate]).hexdigest() == wanted:
+				return candidate
+		pos = end
+	return None
 
 
 def check_contract_code(reader, picked: dict[int, tuple], code: str | None) -> dict:
