@@ -226,6 +226,31 @@ def test_owner_password_only_is_allowed(contract, pki):
 	assert verdict.decision == REVIEW  # unsigned
 
 
+def test_accept_signed_pdf_with_owner_password_only(contract, pki):
+	"""Signed PDFs that restrict editing carry an owner password and an empty user password: allowed."""
+	from asn1crypto import keys, x509
+	from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+	from pyhanko.sign import signers
+	from pyhanko_certvalidator.registry import SimpleCertificateStore
+	from pypdf import PdfReader, PdfWriter
+
+	writer = PdfWriter(clone_from=PdfReader(io.BytesIO(contract)))
+	writer.encrypt(user_password="", owner_password="dono", algorithm="AES-256")
+	buf = io.BytesIO()
+	writer.write(buf)
+	incremental = IncrementalPdfFileWriter(io.BytesIO(buf.getvalue()), strict=False)
+	incremental.encrypt("")
+	signer = signers.SimpleSigner(
+		signing_cert=x509.Certificate.load(pki.signer_cert_der),
+		signing_key=keys.PrivateKeyInfo.load(pki.signer_key_der),
+		cert_registry=SimpleCertificateStore.from_certs([x509.Certificate.load(pki.root_der)]),
+	)
+	data = signers.sign_pdf(incremental, signers.PdfSignatureMetadata(field_name="Assinatura"), signer=signer)
+	verdict = _check_in_process(data.getvalue(), **expect(pki))
+	assert verdict.decision == ACCEPT, verdict.checks
+	assert "proprietário" in detail(verdict, "encryption")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Review: never silently accepted, never silently rejected
 # ---------------------------------------------------------------------------------------------------------------

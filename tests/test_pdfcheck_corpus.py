@@ -267,6 +267,11 @@ def active_hooks() -> dict:
 		),
 		"js-from-info-dict": lambda b: E(trailer=f"/Hidden {_js(b)} 0 R"),
 		"sound-action": lambda b: E(catalog="/OpenAction << /S /Sound /Sound << >> >>"),
+		"javascript-uri-link": lambda b: E(
+			first_page="/Annots [{} 0 R]".format(
+				_annot(b, "/Subtype /Link /A << /S /URI /URI (  JavaScript:app.alert\\(1\\)) >>")
+			)
+		),
 	}
 
 
@@ -549,7 +554,10 @@ def tampered_cases() -> dict[str, Case]:
 		REVIEW,  # no signature left in the current revision = an unsigned upload: manual review, never accept
 		(),
 	)
-	assert pki is not None
+	many = base("signed")
+	for i in range(21):
+		many = pf.sign(many, pki, field_name=f"Assinatura{i + 2}")
+	out["twenty-two-signatures"] = Case(many, REJECT, sig_fail)
 	return out
 
 

@@ -180,6 +180,14 @@ BAD_SUBTYPES = {
 BAD_TYPES = {"/EmbeddedFile": "arquivo embutido (/EmbeddedFile)"}
 
 
+def _is_script_uri(value) -> bool:
+	try:
+		text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+	except Exception:
+		return False
+	return "".join(text.split()).lower().startswith(("javascript:", "vbscript:"))
+
+
 def scan_active_content(reader, max_nodes: int = MAX_WALK_NODES) -> tuple[list[str], int]:
 	"""Walk everything reachable from the trailer; return (findings, nodes visited).
 
@@ -227,6 +235,8 @@ def scan_active_content(reader, max_nodes: int = MAX_WALK_NODES) -> tuple[list[s
 					found(BAD_SUBTYPES[value])
 				elif name == "/Type" and value in BAD_TYPES:
 					found(BAD_TYPES[value])
+				elif name == "/URI" and _is_script_uri(value):
+					found("link javascript:")
 				if isinstance(value, DictionaryObject | ArrayObject | IndirectObject):
 					stack.append(value)
 		elif isinstance(obj, ArrayObject):

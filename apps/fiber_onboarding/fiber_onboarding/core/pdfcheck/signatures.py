@@ -19,6 +19,8 @@ OID_ICP_PF_DATA = (
 	"2.16.76.1.3.1"  # ICP-Brasil otherName: birth date(8) + CPF(11) + NIS(11) + RG(15) + issuer/UF(6)
 )
 
+MAX_SIGNATURES = 20  # a contract carries a handful; thousands would only burn the CPU budget
+
 _DIGITS = re.compile(r"\D")
 
 
@@ -164,6 +166,8 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 		if reader.encrypted:
 			reader.decrypt(b"")
 		embedded = list(reader.embedded_signatures)
+		if len(embedded) > MAX_SIGNATURES:
+			return [], f"{len(embedded)} assinaturas (máximo {MAX_SIGNATURES})"
 	except Exception as exc:
 		reraise_fatal(exc)
 		return [], f"{type(exc).__name__}: {exc}"[:300]
