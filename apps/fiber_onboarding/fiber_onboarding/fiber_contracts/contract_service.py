@@ -457,6 +457,30 @@ def _summarise_signer(signer: dict | None) -> str:
 	return "\n".join(lines)
 
 
+def issued_revision_check(contract, content: bytes) -> dict:
+	"""signed-pdf.md §3 rule 4: a signer that appends incrementally leaves the issued PDF as the first revision.
+
+	pass: the upload starts with the exact bytes of the issued PDF (same SHA-256) and only adds revisions;
+	warn: the signing tool rewrote the file, so only its page count and contract code tie it to the issued
+	contract (checked by the core) and staff confirm it.
+	"""
+	issued = issued_pdf_content(contract)
+	prefix = content[: len(issued)]
+	if len(content) > len(issued) and hashlib.sha256(prefix).hexdigest() == contract.issued_sha256:
+		return {
+			"check": "issued_revision",
+			"outcome": "pass",
+			"detail": f"A primeira revisão é o contrato emitido, byte a byte (SHA-256 {contract.issued_sha256[:16]}…); "
+			"a assinatura foi acrescentada depois.",
+		}
+	return {
+		"check": "issued_revision",
+		"outcome": "warn",
+		"detail": "O arquivo foi regravado pelo programa de assinatura: não contém o contrato emitido byte a byte. "
+		"Confira o conteúdo antes de aceitar.",
+	}
+
+
 def run_checks(contract: str, upload: str):
 	"""Background job: check one upload with the core checker, store the checks, apply the policy."""
 	from fiber_onboarding.core.pdfcheck import check_pdf
@@ -481,6 +505,8 @@ def run_checks(contract: str, upload: str):
 		max_bytes=max_upload_bytes(),
 	)
 	checks = list(verdict.checks)
+	if verdict.decision != "reject":
+		checks.append(issued_revision_check(doc, content))
 	for problem in root_problems:
 		checks.append({"check": "trust_config", "outcome": "warn", "detail": problem})
 	if verdict.sha256 and verdict.sha256 != row.sha256:

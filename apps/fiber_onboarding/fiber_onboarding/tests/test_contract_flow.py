@@ -225,7 +225,9 @@ class TestContractFlow(FrappeTestCase):
 			"page_count",
 			"contract_code",
 			"signatures",
+			"trust",
 			"signer",
+			"issued_revision",
 		):
 			self.assertIn(expected, ids)
 		self.assertTrue(all(x.outcome == "Pass" for x in checks))
@@ -235,6 +237,22 @@ class TestContractFlow(FrappeTestCase):
 		# accepted: no further upload
 		with self.assertRaises(service.ContractStateError):
 			upload(self.signed(), token=token_of(c))
+
+	def test_rewritten_file_goes_to_staff_even_when_trusted(self):
+		# a signing tool that rewrites the whole file: same pages and code, trusted signature, other bytes
+		from pypdf import PdfWriter
+
+		writer = PdfWriter(clone_from=PdfReader(io.BytesIO(self.issued_pdf())))
+		rewritten = io.BytesIO()
+		writer.write(rewritten)
+		upload(factory.sign_pdf(rewritten.getvalue(), self.pki), token=token_of(self.contract))
+		c = self.reload()
+		self.assertEqual(c.workflow_state, service.SIGNED_UPLOADED)
+		self.assertEqual(c.latest_decision, "Review")
+		outcomes = {x.check: x.outcome for x in c.checks}
+		self.assertEqual(outcomes["issued_revision"], "Warn")
+		self.assertEqual(outcomes["signatures"], "Pass")
+		self.assertEqual(outcomes["trust"], "Pass")
 
 	def test_review_then_staff_accepts(self):
 		other_pki = factory.make_pki(root_cn="AC Desconhecida")  # not among the trust roots
