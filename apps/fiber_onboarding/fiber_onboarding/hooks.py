@@ -96,5 +96,10 @@ jinja = {
 			"fo_task_status",
 			"fo_user_name",
 		)
+	]
+	# contract print format (Fiber Contracts): Brazilian masks and money
+	+ [
+		f"fiber_onboarding.fiber_contracts.printing.{name}"
+		for name in ("fo_brl", "fo_cnpj", "fo_cpf", "fo_cep")
 	],
 }

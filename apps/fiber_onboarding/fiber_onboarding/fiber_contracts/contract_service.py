@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 import frappe
 from frappe import _
@@ -109,40 +108,16 @@ def create_and_send_contract(case):
 	return contract
 
 
-def format_brl(value) -> str:
-	"""``R$ 1.234,56``: Brazilian money format, from the exact decimal value (never a float)."""
-	amount = Decimal(str(value or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-	sign = "-" if amount < 0 else ""
-	whole, cents = f"{abs(amount):.2f}".split(".")
-	groups = []
-	while len(whole) > 3:
-		groups.insert(0, whole[-3:])
-		whole = whole[:-3]
-	groups.insert(0, whole)
-	return f"{sign}R$ {'.'.join(groups)},{cents}"
-
-
 def contract_context(contract) -> dict:
-	"""What the Print Format's Jinja sees besides ``doc``: the case, the proposal, the contracted company and
-	the formatted values (CNPJ, CPF, CEP masks; money in BRL)."""
-	from fiber_onboarding.core.documents import format_cep, format_cnpj, format_cpf
-
+	"""What the Print Format's Jinja sees besides ``doc``: the case, the proposal and the contracted company
+	(the desk's print view finds them itself; the masks and money come from the ``hooks.jinja`` helpers)."""
 	case = frappe.get_doc(CASE, contract.onboarding)
 	proposal = frappe.get_doc("Fiber Proposal", contract.proposal or case.proposal)
 	company_name = frappe.db.get_single_value(SETTINGS, "company") or frappe.defaults.get_global_default(
 		"company"
 	)
 	company = frappe.get_doc("Company", company_name) if company_name else None
-	return {
-		"doc": contract,
-		"case": case,
-		"proposal": proposal,
-		"company": company,
-		"cnpj_fmt": format_cnpj(case.cnpj),
-		"cpf_fmt": format_cpf(contract.legal_cpf),
-		"cep_fmt": format_cep(case.cep),
-		"brl": format_brl,
-	}
+	return {"doc": contract, "case": case, "proposal": proposal, "company": company}
 
 
 def render_contract_html(contract) -> str:
