@@ -31,6 +31,7 @@ PAUSE = "Fiber SLA Pause"
 PROJECT = "Fiber Project"
 CIRCUIT = "Circuit"
 NOTIFICATION_LOG = "Fiber Notification Log"
+ACTIVATION_ROLE = "Fiber Activation"
 # rows per CASE/WHEN UPDATE on databases without JSON_TABLE
 UPDATE_CHUNK = 500
 # staff alerts sent by one sweep (about 0.2 s each): bounds the job's run time when many cases turn At Risk at
@@ -354,7 +355,7 @@ def notify_test_phase_blocked(circuit, reasons: list[str]) -> bool:
 		else None
 	)
 	case = case or frappe._dict(name=case_name, company_name="", _assign=None)
-	emails, owners = sla_utils.alert_recipients(case)
+	emails, owners = sla_utils.alert_recipients(case, ACTIVATION_ROLE)
 	context = {
 		"kind": "test_phase_blocked",
 		"case": case_name or "",

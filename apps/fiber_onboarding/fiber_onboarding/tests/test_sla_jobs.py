@@ -28,6 +28,7 @@ CASE = "Fiber Onboarding"
 SETTINGS = "Fiber Onboarding Settings"
 MANAGER = "fo-sla-manager@example.com"
 ASSIGNEE = "fo-sla-assignee@example.com"
+ACTIVATOR = "fo-sla-activation@example.com"
 D = date.fromisoformat
 
 
@@ -183,6 +184,7 @@ class TestSlaJobs(TestCase):
 		frappe.set_user("Administrator")
 		ensure_user(MANAGER, "Fiber Onboarding Manager")
 		ensure_user(ASSIGNEE, "Fiber Projects")
+		ensure_user(ACTIVATOR, "Fiber Activation")
 
 	def setUp(self):
 		frappe.set_user("Administrator")
@@ -451,9 +453,10 @@ class TestSlaJobs(TestCase):
 		self.assertEqual(frappe.db.get_value("Circuit", circuit.name, "workflow_state"), "Testing")
 		alerts = mails("Circuit", circuit.name)[before:]
 		self.assertEqual(len(alerts), 1)
-		self.assertIn(MANAGER, recipients(alerts[0].name))
+		self.assertTrue({MANAGER, ACTIVATOR} <= recipients(alerts[0].name))
 		self.assertTrue(
 			frappe.db.exists(
-				"ToDo", {"reference_type": "Circuit", "reference_name": circuit.name, "allocated_to": MANAGER}
+				"ToDo",
+				{"reference_type": "Circuit", "reference_name": circuit.name, "allocated_to": ACTIVATOR},
 			)
 		)

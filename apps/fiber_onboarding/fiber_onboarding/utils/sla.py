@@ -164,13 +164,17 @@ def managers() -> list[str]:
 	return staff_recipients(MANAGER_ROLE)
 
 
-def alert_recipients(case) -> tuple[list[str], list[str]]:
-	"""(e-mail recipients, ToDo owners): the case's assignees (its responsible staff) and the managers; the
-	ToDo goes to the assignees, or to the managers when nobody is assigned."""
+def alert_recipients(case, team_role: str | None = None) -> tuple[list[str], list[str]]:
+	"""(e-mail recipients, ToDo owners) for a staff alert about ``case``: its assignees (the responsible
+	staff), the users of ``team_role`` (the team that must act, if any) and the managers. The ToDo goes to the
+	assignees, else to the team, else to the managers."""
+	from fiber_onboarding.utils.mail import staff_recipients
+
 	assignees = case_assignees(case)
+	team = staff_recipients(team_role) if team_role else []
 	mgrs = managers()
-	emails = list(dict.fromkeys([*assignees, *mgrs]))
-	return emails, (assignees or mgrs)
+	emails = list(dict.fromkeys([*assignees, *team, *mgrs]))
+	return emails, (assignees or team or mgrs)
 
 
 def send_alert_once(
