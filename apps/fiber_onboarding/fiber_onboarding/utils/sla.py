@@ -2,9 +2,11 @@
 pauses, the site calendar (``utils.calendar``) and the at-risk share from Settings; plus the staff alert sent
 when a case turns At Risk or Overdue.
 
-- ``refresh_case_sla(case_doc)``: recompute one case in memory (the case controller calls it when its dates or
-  pauses change, before saving) and alert staff if it just turned At Risk or Overdue.
-- ``tasks.sweep_sla`` recomputes every open case in bulk with the same functions.
+- ``refresh_case_sla(case_doc)``: recompute one case (the case and the services call it when its dates or
+  pauses change); sets the fields on the document, writes them when the case is already saved, and queues the
+  staff alert (after commit) when it just turned At Risk or Overdue.
+- ``tasks.sweep_sla`` recomputes every open case in bulk with the same functions (hourly) and sends every
+  alert not sent yet (once per case, status and due date: ``alert_key``).
 """
 
 from __future__ import annotations
