@@ -36,6 +36,7 @@ class PdfBuilder:
 	def add(self, body: str | bytes, *, stream: bytes | None = None, num: int | None = None) -> int:
 		if num is None:
 			num = self.reserve()
+		self._next = max(self._next, num + 1)
 		if isinstance(body, str):
 			body = body.encode("cp1252")
 		if stream is not None:

@@ -200,6 +200,15 @@ def test_accept_when_a_countersignature_follows(signed, pki):
 	assert verdict.stats["text_revision_end"] == first["signed_bytes_end"] < len(both)
 
 
+def test_too_many_signatures_fail(signed, pki, monkeypatch):
+	other = pf.cached_pki("isp", signer_cn="REPRESENTANTE DO PROVEDOR:52998224725", root_cn="AC Provedor")
+	both = pf.sign(signed, other, field_name="AssinaturaProvedor")
+	monkeypatch.setattr(signatures, "MAX_SIGNATURES", 1)
+	verdict = _check_in_process(both, **expect(pki))
+	assert verdict.decision == REJECT
+	assert "máximo 1" in detail(verdict, "signatures")
+
+
 def test_issued_pdf_hash_proves_content_of_incremental_signature(pki):
 	scanned = pf.contract_pdf(CODE, 3, text=False)  # no text to search: only the hash can prove the content
 	data = pf.sign(scanned, pki)

@@ -31,10 +31,20 @@ def _quiet() -> None:
 # rejected: its objects are not where the file says they are (truncated, damaged or hand-edited).
 _REPAIR = re.compile(
 	r"ref repaired|rebuild xref|incorrect startxref|Xref table invalid|EOF marker not found|"
-	r"Previous trailer can not be read|can not be read, some object|not zero-indexed|Invalid parent xref",
+	r"Previous trailer can not be read|can not be read, some object|not zero-indexed|Invalid parent xref|"
+	r"Object \d+ \d+ found",
 	re.I,
 )
+_DANGLING = re.compile(r"Object \d+ \d+ not defined")
+MAX_DANGLING = 50
 _LIBRARY_LOGGERS = ("pypdf", "pyhanko", "pyhanko_certvalidator")
+
+
+def _repair_message(detail: str) -> str:
+	return (
+		"Tabela de referências (xref) do PDF corrompida; o arquivo foi danificado ou editado de forma "
+		f"incorreta ({detail[:160]}). Gere ou salve o PDF novamente."
+	)
 
 
 class _RepairLog(logging.Handler):
@@ -43,14 +53,32 @@ class _RepairLog(logging.Handler):
 	def __init__(self) -> None:
 		super().__init__(logging.WARNING)
 		self.repairs: list[str] = []
+		self.dangling = 0
 
 	def emit(self, record: logging.LogRecord) -> None:
 		try:
 			message = record.getMessage()
 		except Exception:
 			return
-		if len(self.repairs) < 20 and _REPAIR.search(message):
-			self.repairs.append(message[:160])
+		if _DANGLING.search(message):
+			# a reference to a missing object: tolerated (sloppy producers), but each one makes pypdf scan the
+			# whole file, so only a few
+			self.dangling += 1
+			if self.dangling > MAX_DANGLING:
+				from .checks import LimitExceeded
+
+				raise LimitExceeded(
+					f"O PDF tem mais de {MAX_DANGLING} referências a objetos inexistentes: arquivo danificado.",
+					fatal=True,
+				)
+			return
+		if _REPAIR.search(message):
+			if len(self.repairs) < 20:
+				self.repairs.append(message[:160])
+			# stop at once: pypdf's repair scans the whole file per broken object (quadratic on crafted files)
+			from .checks import LimitExceeded
+
+			raise LimitExceeded(_repair_message(message), fatal=True)
 
 	def __enter__(self):
 		self._saved = []
@@ -174,7 +202,7 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog) -> dict:
 			count, picked = C.walk_pages(reader, want)
 			out.append(C.check_page_count(count, options.get("expected_pages")))
 		except C.LimitExceeded as exc:
-			if budget.hit:
+			if exc.fatal or budget.hit:
 				raise
 			out.append(row("page_count", FAIL, str(exc)))
 		# 5. signatures (pyHanko)
@@ -196,8 +224,8 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog) -> dict:
 				text_reader = C.open_reader(data[:end], decrypt=True)
 				_count, text_pages = C.walk_pages(text_reader, want)
 				stats["text_revision_end"] = end
-			except C.LimitExceeded:
-				if budget.hit:
+			except C.LimitExceeded as exc:
+				if exc.fatal or budget.hit:
 					raise
 				text_reader, text_pages = reader, picked
 			except Exception as exc:
@@ -231,11 +259,8 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog) -> dict:
 		if isinstance(exc, KeyboardInterrupt | SystemExit):
 			raise
 		return parse_failed(describe(exc))
-	if log.repairs:
-		return parse_failed(
-			"Tabela de referências (xref) do PDF corrompida; o arquivo foi danificado ou editado de forma "
-			f"incorreta ({log.repairs[0]}). Gere ou salve o PDF novamente."
-		)
+	if log.repairs:  # a repair whose exception a library swallowed
+		return parse_failed(_repair_message(log.repairs[0]))
 	result["checks"] = _order(out)
 	stats["seconds"] = round(time.monotonic() - started, 3)
 	return result

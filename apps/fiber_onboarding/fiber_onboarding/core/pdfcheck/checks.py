@@ -30,7 +30,12 @@ TEXT_SECONDS = 1.5  # CPU-time budget for text extraction (all picked pages)
 
 
 class LimitExceeded(Exception):
-	"""A structural bound was hit; the message is pt-BR and goes into the ``parse`` check."""
+	"""A structural bound was hit; the message is pt-BR. ``fatal`` ones (decompression budget, damaged
+	cross-reference table) end the analysis as a failed ``parse`` check; the others fail the check they bound."""
+
+	def __init__(self, message: str, *, fatal: bool = False) -> None:
+		super().__init__(message)
+		self.fatal = fatal
 
 
 def reraise_fatal(exc: BaseException) -> None:
@@ -51,9 +56,7 @@ class Budget:
 	def fail(self, message: str):
 		if self.hit is None:
 			self.hit = message
-		exc = LimitExceeded(message)
-		exc.from_budget = True
-		raise exc
+		raise LimitExceeded(message, fatal=True)
 
 	def inflate(self, data: bytes) -> bytes:
 		"""zlib/gzip inflate with an output cap; lenient on corrupt data (returns what decoded), like pypdf."""
@@ -252,7 +255,7 @@ def check_active_content(reader, stats: dict | None = None) -> dict:
 	try:
 		findings, nodes = scan_active_content(reader)
 	except LimitExceeded as exc:
-		if _budget_hit(exc):
+		if exc.fatal:
 			raise
 		return row("active_content", FAIL, f"{exc} Não foi possível descartar conteúdo ativo.")
 	if stats is not None:
@@ -266,10 +269,6 @@ def check_active_content(reader, stats: dict | None = None) -> dict:
 			),
 		)
 	return row("active_content", PASS, f"Nenhum conteúdo ativo ({nodes} objetos verificados).")
-
-
-def _budget_hit(exc: LimitExceeded) -> bool:
-	return getattr(exc, "from_budget", False)
 
 
 # ---------------------------------------------------------------------------------------------------------------
