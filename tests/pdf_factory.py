@@ -267,6 +267,42 @@ def flate_bomb(inflated_bytes: int) -> bytes:
 	return head + block * (count - 1) + final + adler.to_bytes(4, "big")
 
 
+def lzw_bomb(inflated_bytes: int) -> bytes:
+	"""An /LZWDecode stream of zeros inflating to about ``inflated_bytes`` (~1300:1), in PDF's LZW dialect
+	(MSB-first codes, 9 to 12 bits, early change). Each code k >= 258 stands for k - 256 zeros; the table is
+	cleared before it overflows. pypdf 3.17 decodes LZW without any bound: only the worker's limits stop it."""
+	CLEAR, EOD = 256, 257
+	acc, nbits, out = 0, 0, bytearray()
+
+	def put(code: int, width: int) -> None:
+		nonlocal acc, nbits
+		acc = (acc << width) | code
+		nbits += width
+		while nbits >= 8:
+			nbits -= 8
+			out.append((acc >> nbits) & 0xFF)
+		acc &= (1 << nbits) - 1
+
+	produced, width = 0, 9
+	while produced < inflated_bytes:
+		put(CLEAR, width)
+		dictlen, width = 258, 9
+		put(0, width)
+		produced += 1
+		code = 258
+		while code < 4096 and produced < inflated_bytes:
+			put(code, width)
+			produced += code - 256
+			dictlen += 1
+			if dictlen >= (1 << width) - 1 and width < 12:
+				width += 1
+			code += 1
+	put(EOD, width)
+	if nbits:
+		put(0, 8 - nbits)
+	return bytes(out)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Test CA and signing
 # ---------------------------------------------------------------------------------------------------------------

@@ -490,6 +490,25 @@ def test_memory_limit(signed, pki):
 	assert outcomes(verdict)["parse"] == "fail"
 
 
+def test_memory_limit_stops_lzw_bomb(pki):
+	"""pypdf 3.17 decodes /LZWDecode without any bound (CVE-2025-62708 class); our inflate cap does not apply,
+	the child's address-space limit does."""
+
+	b = pf.PdfBuilder()
+	cat, tree = b.reserve(), b.reserve()
+	font = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	bomb = b.add("/Filter /LZWDecode", stream=pf.lzw_bomb(2 << 30))
+	page = b.add(
+		f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> >> /Contents {bomb} 0 R >>"
+	)
+	b.add(f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>", num=tree)
+	b.add(f"<< /Type /Catalog /Pages {tree} 0 R >>", num=cat)
+	verdict = check_pdf(b.to_bytes(cat), **expect(pki, expected_pages=1), memory_mb=150, cpu_seconds=5)
+	assert verdict.decision == REJECT
+	assert outcomes(verdict)["parse"] == "fail"
+	assert "memória" in detail(verdict, "parse") or "CPU" in detail(verdict, "parse"), verdict.checks
+
+
 def _fake_python(tmp_path: Path, body: str) -> str:
 	script = tmp_path / "fake-python"
 	script.write_text("#!/bin/sh\n" + body + "\n")

@@ -324,8 +324,8 @@ def _bomb_pdf(bombs_per_page: list[tuple[int, str]]) -> bytes:
 	return b.to_bytes(cat)
 
 
-def _multi_stream_page(sizes: list[int]) -> bytes:
-	"""A 3-page contract whose first page concatenates several bomb streams after its text."""
+def _multi_stream_page(sizes: list[int], lzw: int = 0) -> bytes:
+	"""A 3-page contract whose first page concatenates bomb streams (Flate, optionally LZW) after its text."""
 	b = pf.PdfBuilder()
 	cat, tree = b.reserve(), b.reserve()
 	font = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
@@ -335,6 +335,8 @@ def _multi_stream_page(sizes: list[int]) -> bytes:
 		parts = [f"{text} 0 R"]
 		if i == 0:
 			parts += [f"{b.add('/Filter /FlateDecode', stream=pf.flate_bomb(size))} 0 R" for size in sizes]
+			if lzw:
+				parts.append(f"{b.add('/Filter /LZWDecode', stream=pf.lzw_bomb(lzw))} 0 R")
 		kids.append(
 			b.add(
 				f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> >> /Contents [{' '.join(parts)}] >>"
@@ -359,6 +361,8 @@ def bomb_cases() -> dict[str, Case]:
 		# 23 MiB of content to parse: under the caps, stopped by the CPU time box of text extraction
 		"content-23mib-to-parse": _bomb_pdf([(23 << 20, "contents"), (0, "contents"), (0, "contents")]),
 	}
+	# LZW: pypdf 3.17 decodes it without bound (CVE-2025-62708 class); only the child's memory limit stops it
+	out["bomb-lzw-2gib"] = _multi_stream_page([], lzw=2 << 30)
 	cases = {name: Case(data, REJECT, fail, sandbox=True) for name, data in out.items()}
 	# a bomb on a page whose text is never needed (the code is found on page 1) is never inflated: harmless to
 	# the checker, so the unsigned upload goes to manual review like any other unsigned one
