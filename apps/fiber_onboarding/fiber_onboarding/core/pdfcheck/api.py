@@ -100,7 +100,6 @@ def _worker_env() -> dict:
 	app_dir = str(Path(__file__).resolve().parents[3])  # .../apps/fiber_onboarding (holds the package)
 	env["PYTHONPATH"] = app_dir + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
 	env["PYTHONWARNINGS"] = "ignore"
-	env["PYTHONDONTWRITEBYTECODE"] = "1"
 	return env
 
 
@@ -135,6 +134,10 @@ def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, 
 	except OSError:  # broken pipe: the child died while reading its input
 		proc.kill()
 		stdout, stderr = proc.communicate()
+	except BaseException:  # e.g. the job's own timeout fires in the parent: never leave the child behind
+		proc.kill()
+		proc.wait()
+		raise
 	code = proc.returncode
 	if code != 0:
 		if code < 0 and -code in (signal.SIGXCPU, signal.SIGKILL):
