@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import io
 
+from stdnum.br import cnpj as stdnum_cnpj
+
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
-from stdnum.br import cnpj as stdnum_cnpj
 
 from fiber_onboarding.core.process import Stage
 from fiber_onboarding.utils.workflow import advance
