@@ -118,24 +118,25 @@ def _order(checks: list[dict]) -> list[dict]:
 
 
 def run_checks(data: bytes, options: dict) -> dict:
-	with _RepairLog() as log:
-		result = _run_checks(data, options, log)
-	return result
-
-
-def _run_checks(data: bytes, options: dict, log: _RepairLog) -> dict:
 	"""Parse and check ``data``; return {checks, signatures, signer, qualifying, stats}. Never raises for bad
-	input: limits and parser errors become a failed ``parse`` check (or the check they belong to)."""
+	input: limits and parser errors become a failed ``parse`` check (or the check they belong to).
+
+	Library warnings, log handlers and the inflate patch are scoped to the call and restored afterwards."""
+	from . import checks as C
+
+	with warnings.catch_warnings(), _RepairLog() as log, C.decompression_bounds() as budget:
+		warnings.simplefilter("ignore")
+		return _run_checks(data, options, log, budget)
+
+
+def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 	from . import checks as C
 	from . import signatures as S
 
-	_quiet()
 	started = time.monotonic()
 	stats: dict = {}
 	out: list[dict] = []
 	result = {"checks": out, "signatures": [], "signer": None, "qualifying": False, "stats": stats}
-	budget = C.Budget()
-	C.install_decompression_bounds(budget)
 
 	def parse_failed(detail: str) -> dict:
 		out[:] = [c for c in out if c["check"] != "parse"]

@@ -2,7 +2,7 @@
 
 pypdf 3.17 predates the 2025-26 denial-of-service fixes (signed-pdf.md §6), so besides the worker's CPU and memory
 limits every stage here is bounded on its own: FlateDecode output is capped per stream and in total
-(``install_decompression_bounds``), the object walk and the page-tree walk are iterative with visited sets and
+(``decompression_bounds``), the object walk and the page-tree walk are iterative with visited sets and
 node budgets, and text is extracted from a few pages only.
 """
 
@@ -73,7 +73,8 @@ class Budget:
 				out += chunk
 				if len(out) > limit:
 					self.fail(
-						f"Fluxo compactado expande além do limite ({limit // (1024 * 1024)} MB): possível bomba de descompressão."
+						f"Conteúdo compactado expande além do limite da análise ({self.per_stream >> 20} MB por fluxo, {self.total >> 20} MB no total): "
+						"possível bomba de descompressão."
 					)
 				buf = dec.unconsumed_tail
 				if dec.eof or (not buf and len(chunk) < step):
@@ -86,17 +87,21 @@ class Budget:
 		return result
 
 
-def install_decompression_bounds(budget: Budget) -> None:
-	"""Route pypdf's and pyHanko's FlateDecode through ``budget`` (worker process only: patches modules)."""
+@contextlib.contextmanager
+def decompression_bounds(budget: Budget | None = None):
+	"""Route pypdf's and pyHanko's FlateDecode through a ``Budget`` for the duration of the block (the modules'
+	``decompress`` functions are patched and restored)."""
+	import pyhanko.pdf_utils.filters as ph_filters
 	import pypdf.filters
 
+	budget = budget or Budget()
+	saved = (pypdf.filters.decompress, ph_filters.decompress)
 	pypdf.filters.decompress = budget.inflate
+	ph_filters.decompress = budget.inflate
 	try:
-		import pyhanko.pdf_utils.filters as ph_filters
-
-		ph_filters.decompress = budget.inflate
-	except ImportError:  # pragma: no cover - pyHanko is a dependency
-		pass
+		yield budget
+	finally:
+		pypdf.filters.decompress, ph_filters.decompress = saved
 
 
 # ---------------------------------------------------------------------------------------------------------------
