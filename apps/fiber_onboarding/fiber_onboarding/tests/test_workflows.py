@@ -322,6 +322,23 @@ class TestWorkflowRecords(TestCase):
 			len(doc.transitions), sum(len(t.roles) for t in process.CIRCUIT_WORKFLOW.transitions)
 		)
 
+	def test_desk_records(self):
+		from fiber_onboarding.setup.desk import STAGE_CHART, ensure_desk, number_cards
+
+		ensure_desk()
+		ensure_desk()
+		for card in number_cards():
+			self.assertEqual(frappe.db.count("Number Card", {"name": card["name"]}), 1)
+			doc = frappe.get_doc("Number Card", card["name"])
+			self.assertEqual(doc.document_type, CASE)
+			self.assertEqual(frappe.parse_json(doc.filters_json), card["filters"])
+		self.assertTrue(frappe.db.exists("Dashboard Chart", STAGE_CHART))
+		workspace = frappe.get_doc("Workspace", "Fiber Onboarding")
+		self.assertEqual(
+			{c.number_card_name for c in workspace.number_cards}, {c["name"] for c in number_cards()}
+		)
+		self.assertTrue(frappe.db.exists("Report", "Onboarding funnel and SLA"))
+
 	def test_roles(self):
 		ensure_roles()
 		for role in process.ALL_ROLES:

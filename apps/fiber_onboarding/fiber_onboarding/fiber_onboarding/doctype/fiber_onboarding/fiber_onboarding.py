@@ -118,9 +118,7 @@ class FiberOnboarding(Document):
 
 	def on_update(self):
 		before = self.get_doc_before_save()
-		if before is not None and (
-			before.cancelled != self.cancelled or len(before.sla_pauses or []) != len(self.sla_pauses or [])
-		):
+		if before is not None and (before.cancelled != self.cancelled or _pauses(before) != _pauses(self)):
 			self.refresh_stage()
 
 	# ------------------------------------------------------------------------------------------------------------
@@ -263,6 +261,12 @@ class FiberOnboarding(Document):
 					}
 				)
 		return out
+
+
+def _pauses(doc) -> list[tuple]:
+	return [
+		(str(r.from_date or ""), str(r.to_date or ""), r.reason or "") for r in doc.get("sla_pauses") or []
+	]
 
 
 def _same(a, b) -> bool:
