@@ -89,6 +89,7 @@ jinja = {
 		for name in (
 			"fo_date",
 			"fo_datetime",
+			"fo_cnpj",
 			"fo_dbm",
 			"fo_photo_src",
 			"fo_implementation_data",

@@ -13,7 +13,7 @@ import io
 import frappe
 from frappe.utils import get_datetime, getdate
 
-from fiber_onboarding.core import optical
+from fiber_onboarding.core import documents, optical
 
 MAX_PHOTO_SIDE = 1600
 
@@ -24,6 +24,10 @@ def fo_date(value) -> str:
 
 def fo_datetime(value) -> str:
 	return get_datetime(value).strftime("%d/%m/%Y %H:%M") if value else "—"
+
+
+def fo_cnpj(value) -> str:
+	return documents.format_cnpj(value) if value else "—"
 
 
 def fo_dbm(value) -> str:

@@ -19,6 +19,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, format_date, getdate, now_datetime, nowdate
 
+from fiber_onboarding.core import documents
 from fiber_onboarding.fiber_field.common import (
 	FieldFlowError,
 	add_business_days,
@@ -138,7 +139,7 @@ def _case_address(case) -> str:
 		case.get("address_line2"),
 		case.get("neighborhood"),
 		" / ".join(p for p in (case.get("city"), case.get("state")) if p),
-		case.get("cep"),
+		documents.format_cep(case.get("cep")) if case.get("cep") else None,
 	]
 	return ", ".join(p for p in parts if p)
 

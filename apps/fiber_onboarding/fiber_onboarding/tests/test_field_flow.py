@@ -16,6 +16,7 @@ import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime, nowdate
 
+from fiber_onboarding.core.documents import format_cnpj
 from fiber_onboarding.fiber_field import circuit_service, project_service
 from fiber_onboarding.fiber_field.common import FieldFlowError, ServiceOnlyTransitionError, add_business_days
 from fiber_onboarding.fiber_field.doctype.site_visit.site_visit import SiteVisitError
@@ -459,6 +460,8 @@ class TestFieldFlow(TestCase):
 		self.assertIn(circuit.circuit_id, text)
 		self.assertIn("-21,30 dBm", text)
 		self.assertIn("CEO 24F", text)
+		self.assertIn(format_cnpj(case.cnpj), text)
+		self.assertIn("01310-100", text)
 		self.assertTrue(
 			frappe.db.exists("File", {"attached_to_name": project.name, "file_name": ["like", "relatorio-%"]})
 		)
