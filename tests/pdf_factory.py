@@ -326,6 +326,7 @@ def make_pki(
 	root_cn: str = "AC Raiz de Teste fiber_onboarding",
 	serial_number: str | None = None,
 	other_name_cpf: str | None = None,
+	other_names: dict[str, str] | None = None,
 	key_usage_nonrep: bool = True,
 ) -> TestPki:
 	"""Root CA -> signer certificate (RSA 2048), like an ICP-Brasil A1 certificate."""
@@ -408,14 +409,17 @@ def make_pki(
 			critical=False,
 		)
 	)
+	names = dict(other_names or {})
 	if other_name_cpf:
 		# ICP-Brasil otherName 2.16.76.1.3.1: birth date (8) + CPF (11) + NIS (11) + RG (15) + issuer/UF (6)
-		value = ("01011980" + other_name_cpf + "0" * 11 + "0" * 15 + "SSPSP ").encode("ascii")
-		der = b"\x04" + bytes([len(value)]) + value  # OCTET STRING
-		builder = builder.add_extension(
-			x509.SubjectAlternativeName([x509.OtherName(x509.ObjectIdentifier("2.16.76.1.3.1"), der)]),
-			critical=False,
-		)
+		names["2.16.76.1.3.1"] = "01011980" + other_name_cpf + "0" * 11 + "0" * 15 + "SSPSP "
+	if names:
+		general = []
+		for oid, text in names.items():
+			value = text.encode("ascii")
+			der = b"\x04" + bytes([len(value)]) + value  # OCTET STRING (short form: < 128 bytes)
+			general.append(x509.OtherName(x509.ObjectIdentifier(oid), der))
+		builder = builder.add_extension(x509.SubjectAlternativeName(general), critical=False)
 	signer = builder.sign(root_key, hashes.SHA256())
 	return TestPki(
 		root_pem=root.public_bytes(serialization.Encoding.PEM),

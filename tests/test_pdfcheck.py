@@ -162,6 +162,32 @@ def test_accept_cpf_from_icp_brasil_other_name():
 	assert verdict.signer["cpf_source"] == "otherName 2.16.76.1.3.1"
 
 
+def test_accept_e_cnpj_signed_by_the_companys_responsible_person():
+	"""e-CNPJ: CN "COMPANY:CNPJ"; the responsible person's CPF is in otherName 2.16.76.1.3.4, the name in 3.2."""
+	pki = pf.cached_pki(
+		"ecnpj",
+		signer_cn="FIBRA CLIENTE LTDA:11222333000181",
+		other_names={
+			"2.16.76.1.3.4": "01011980" + "52998224725" + "0" * 11 + "0" * 15 + "SSPSP ",
+			"2.16.76.1.3.2": "MARIA DA CONCEICAO",
+			"2.16.76.1.3.3": "11222333000181",
+		},
+	)
+	data = pf.sign(pf.contract_pdf(CODE, 3), pki)
+	verdict = _check_in_process(
+		data,
+		**expect(
+			pki,
+			trust_roots=[icp_root(pki)],
+			expected_signer_cpf="529.982.247-25",
+			expected_signer_name="Maria da Conceição",
+		),
+	)
+	assert verdict.decision == ACCEPT, verdict.checks
+	assert verdict.signer["cpf_source"] == "otherName 2.16.76.1.3.4"
+	assert verdict.signer["company"] == "FIBRA CLIENTE LTDA" and verdict.signer["cnpj"] == "11222333000181"
+
+
 def test_accept_gov_br_root_records_advanced_signature():
 	pki = pf.cached_pki(
 		"govbr", signer_cn="JOSE DE SOUZA", serial_number="529.982.247-25", root_cn="AC gov.br teste"

@@ -15,9 +15,10 @@ import unicodedata
 from .checks import reraise_fatal
 from .model import FAIL, PASS, SIGNATURE_CATEGORY, WARN, row
 
-OID_ICP_PF_DATA = (
-	"2.16.76.1.3.1"  # ICP-Brasil otherName: birth date(8) + CPF(11) + NIS(11) + RG(15) + issuer/UF(6)
-)
+# ICP-Brasil SAN otherName OIDs
+OID_ICP_PF_DATA = "2.16.76.1.3.1"  # e-CPF holder: birth date(8) + CPF(11) + NIS(11) + RG(15) + issuer/UF(6)
+OID_ICP_PJ_RESPONSIBLE_NAME = "2.16.76.1.3.2"  # e-CNPJ: name of the company's responsible person
+OID_ICP_PJ_RESPONSIBLE_DATA = "2.16.76.1.3.4"  # e-CNPJ: responsible's birth date(8) + CPF(11) + ... (as 3.1)
 
 MAX_SIGNATURES = 20  # a contract carries a handful; thousands would only burn the CPU budget
 
@@ -56,21 +57,48 @@ def normalise_name(name: str | None) -> str:
 	return " ".join(text.upper().split())
 
 
-def identity_from_cert(cert) -> dict:
-	"""Name and CPF of an (asn1crypto) certificate, ICP-Brasil and gov.br conventions.
+def _other_names(cert) -> dict[str, str]:
+	"""ICP-Brasil SAN otherName values (OID -> text)."""
+	try:
+		san = cert.subject_alt_name_value
+	except Exception:
+		return {}
+	found: dict[str, str] = {}
+	for general_name in san or ():
+		if general_name.name != "other_name":
+			continue
+		try:
+			other = general_name.chosen
+			oid = other["type_id"].dotted
+			if oid.startswith("2.16.76.1.3.") and oid not in found:
+				text = _other_name_text(other["value"])
+				if text:
+					found[oid] = text
+		except Exception:
+			continue
+	return found
 
-	CPF sources, in order: CN ``NAME:CPF`` (ICP-Brasil e-CPF), subject serialNumber, SAN otherName
-	2.16.76.1.3.1. Only check-digit-valid CPFs count.
+
+def identity_from_cert(cert) -> dict:
+	"""Name and CPF of the person who holds an (asn1crypto) certificate, ICP-Brasil and gov.br conventions.
+
+	CPF sources, in order: CN ``NAME:CPF`` (ICP-Brasil e-CPF, gov.br), subject serialNumber, SAN otherName
+	2.16.76.1.3.1 (e-CPF holder data) or 2.16.76.1.3.4 (e-CNPJ: the company's responsible person, whose name is
+	in 2.16.76.1.3.2; the CN then holds ``COMPANY:CNPJ``). Only check-digit-valid CPFs count.
 	"""
 	subject = cert.subject.native
 	cn = subject.get("common_name") or ""
 	if isinstance(cn, list):
 		cn = cn[0]
-	name, cpf, source = cn, None, None
+	others = _other_names(cert)
+	name, cpf, source, company, cnpj = cn, None, None, None, None
 	if ":" in cn:
 		head, _, tail = cn.rpartition(":")
+		digits = _DIGITS.sub("", tail)
 		if cpf_digits(tail):
 			name, cpf, source = head.strip(), cpf_digits(tail), "CN"
+		elif len(digits) == 14:
+			company, cnpj = head.strip(), digits
 	if cpf is None:
 		serial = subject.get("serial_number")
 		if isinstance(serial, list):
@@ -78,27 +106,19 @@ def identity_from_cert(cert) -> dict:
 		if serial and cpf_digits(serial):
 			cpf, source = cpf_digits(serial), "serialNumber"
 	if cpf is None:
-		try:
-			san = cert.subject_alt_name_value
-		except Exception:
-			san = None
-		for general_name in san or ():
-			if general_name.name != "other_name":
-				continue
-			try:
-				other = general_name.chosen
-				if other["type_id"].dotted != OID_ICP_PF_DATA:
-					continue
-				raw = _other_name_text(other["value"])
-			except Exception:
-				continue
+		for oid in (OID_ICP_PF_DATA, OID_ICP_PJ_RESPONSIBLE_DATA):
+			raw = others.get(oid)
 			if raw and len(raw) >= 19 and cpf_digits(raw[8:19]):
-				cpf, source = cpf_digits(raw[8:19]), "otherName 2.16.76.1.3.1"
+				cpf, source = cpf_digits(raw[8:19]), f"otherName {oid}"
 				break
+	if company and others.get(OID_ICP_PJ_RESPONSIBLE_NAME):
+		name = others[OID_ICP_PJ_RESPONSIBLE_NAME].strip()
 	return {
 		"name": name.strip(),
 		"cpf": cpf,
 		"cpf_source": source,
+		"company": company,
+		"cnpj": cnpj,
 		"subject": cert.subject.human_friendly,
 		"issuer": cert.issuer.human_friendly,
 		"serial": format(cert.serial_number, "x"),
