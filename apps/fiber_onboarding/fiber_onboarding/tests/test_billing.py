@@ -52,14 +52,16 @@ def _import(items, sequence=None):
 
 
 class TestBilling(TestCase):
+	SHOW_TRANSACTION_COMMIT_WARNINGS = True
+
 	def setUp(self):
 		frappe.set_user("Administrator")
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
 
-	def issue(self, setup_fee="1500.00"):
-		case = make_registered_case(setup_fee)
+	def issue(self, setup_fee="1500.00", portal=False):
+		case = make_registered_case(setup_fee, portal)
 		boleto = boleto_service.issue_boleto(case)
 		return frappe.get_doc("Fiber Onboarding", case.name), boleto
 
@@ -92,7 +94,7 @@ class TestBilling(TestCase):
 	def test_customer_is_idempotent_on_cnpj(self):
 		from fiber_onboarding.adapters.erpnext_accounting import ensure_customer
 
-		case, _boleto = self.issue()
+		case, _boleto = self.issue(portal=True)
 		again = ensure_customer("Outro Nome", case.cnpj, None, None, None, case.portal_user)
 		self.assertEqual(again, case.customer)
 		customer = frappe.get_doc("Customer", case.customer)
@@ -112,6 +114,45 @@ class TestBilling(TestCase):
 		dup.sequence = first.sequence
 		with self.assertRaises(frappe.UniqueValidationError):
 			dup.insert(ignore_permissions=True)
+
+	def test_bank_pix_payload_is_shown_with_the_boleto(self):
+		from fiber_onboarding.core.pix import crc16_ccitt_false
+		from fiber_onboarding.www import boleto as page
+
+		case, boleto = self.issue(portal=True)
+
+		def tlv(tag, value):
+			return f"{tag}{len(value):02d}{value}"
+
+		body = "".join(
+			[
+				tlv("00", "01"),
+				tlv("01", "12"),
+				tlv(
+					"26",
+					tlv("00", "br.gov.bcb.pix") + tlv("25", "qrcodepix.bb.com.br/pix/v2/cobv/9d36b84fc70b"),
+				),
+				tlv("52", "0000"),
+				tlv("53", "986"),
+				tlv("54", "1500.00"),
+				tlv("58", "BR"),
+				tlv("59", "FIBRA DEMO TELECOM"),
+				tlv("60", "SAO PAULO"),
+				tlv("62", tlv("05", "***")),
+			]
+		)
+		body += "6304"
+		payload = body + f"{crc16_ccitt_false(body.encode()):04X}"
+		boleto.pix_payload = payload
+		boleto.save(ignore_permissions=True)
+
+		frappe.set_user(case.portal_user)
+		frappe.form_dict.name = boleto.name
+		context = page.get_context(frappe._dict())
+		self.assertIn("<svg", context.bol["pix_markup"])
+		self.assertEqual(context.bol["pix_payload"], payload)
+		html = frappe.render_template("fiber_onboarding/templates/includes/boleto_layout.html", context)
+		self.assertIn("Pix copia e cola", html)
 
 	def test_invalid_pix_payload_is_refused(self):
 		_case, boleto = self.issue()
@@ -258,7 +299,7 @@ class TestBilling(TestCase):
 
 	# -- finance actions ------------------------------------------------------------------------------------
 	def test_mark_paid_manually_needs_finance(self):
-		case, boleto = self.issue("990.50")
+		case, boleto = self.issue("990.50", portal=True)
 		frappe.set_user(case.portal_user)
 		with self.assertRaises(frappe.PermissionError):
 			boleto_service.mark_paid_manually(boleto.name, "990.50", nowdate())
@@ -312,7 +353,7 @@ class TestBilling(TestCase):
 	def test_customer_sees_only_own_boleto_page(self):
 		from fiber_onboarding.www import boleto as page
 
-		case_a, boleto_a = self.issue()
+		case_a, boleto_a = self.issue(portal=True)
 		_case_b, boleto_b = self.issue()
 
 		frappe.set_user(case_a.portal_user)
@@ -347,8 +388,11 @@ class TestBilling(TestCase):
 		from frappe.utils import set_request
 		from frappe.website.serve import get_response
 
-		case_a, boleto_a = self.issue()
+		case_a, boleto_a = self.issue(portal=True)
 		_case_b, boleto_b = self.issue()
+
+		# a fake GET request makes Frappe commit its access logs: never leave it behind for the next tests
+		self.addCleanup(_forget_request)
 
 		def page(user, name):
 			frappe.set_user(user)
@@ -372,7 +416,7 @@ class TestBilling(TestCase):
 		self.assertIn("/login?redirect-to=", response.headers.get("Location", ""))
 
 	def test_pdf_layout_and_download(self):
-		case, boleto = self.issue()
+		case, boleto = self.issue(portal=True)
 		from fiber_onboarding.api.boleto import download_pdf
 
 		frappe.set_user(case.portal_user)
@@ -386,6 +430,11 @@ class TestBilling(TestCase):
 		download_pdf(boleto.name)
 		self.assertEqual(frappe.local.response.type, "pdf")
 		self.assertTrue(frappe.local.response.filecontent.startswith(b"%PDF"))
+
+
+def _forget_request():
+	if hasattr(frappe.local, "request"):
+		del frappe.local.request
 
 
 def _site_reachable() -> bool:
