@@ -1,7 +1,11 @@
 """Desk records of the "Fiber Onboarding" workspace: Number Cards and a Dashboard Chart, created when missing.
 
-The Workspace itself ships as standard JSON (``fiber_onboarding/workspace/fiber_onboarding/``); these records
-are created in code, once, so staff may restyle or refilter them without a migrate putting them back.
+The Workspace itself ships as standard JSON (``fiber_onboarding/workspace/fiber_onboarding_desk/``); these
+records are created in code, once, so staff may restyle or refilter them without a migrate putting them back.
+
+The workspace is named "Fiber Onboarding Desk", not "Fiber Onboarding": the desk router resolves
+``/app/<slug>`` to a workspace before a DocType, so a workspace with the case DocType's name would hide the
+cases' list and forms (``/app/fiber-onboarding/ONB-...`` would open the workspace).
 """
 
 import json
@@ -13,6 +17,9 @@ from fiber_onboarding.core.process import STAGE_INDICATORS, STAGES, Stage
 CASE = "Fiber Onboarding"
 MODULE = "Fiber Onboarding"
 STAGE_CHART = "Onboarding Cases by Stage"
+WORKSPACE = "Fiber Onboarding Desk"
+# the name an earlier version of this app gave its workspace (it shadowed the case DocType's routes)
+OLD_WORKSPACE = "Fiber Onboarding"
 
 _COLOURS = {
 	"orange": "#F39C12",
@@ -116,8 +123,17 @@ def ensure_stage_chart():
 	doc.insert(ignore_permissions=True)
 
 
+def remove_shadowing_workspace():
+	"""Delete this app's own earlier workspace named like the case DocType (never a user's workspace)."""
+	if frappe.db.exists(
+		"Workspace", {"name": OLD_WORKSPACE, "module": MODULE, "public": 1, "for_user": ("in", ("", None))}
+	):
+		frappe.delete_doc("Workspace", OLD_WORKSPACE, ignore_permissions=True, force=True)
+
+
 def ensure_desk():
 	if not frappe.db.exists("DocType", CASE):
 		return
+	remove_shadowing_workspace()
 	ensure_number_cards()
 	ensure_stage_chart()

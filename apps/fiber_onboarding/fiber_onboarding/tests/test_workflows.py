@@ -333,7 +333,9 @@ class TestWorkflowRecords(TestCase):
 			self.assertEqual(doc.document_type, CASE)
 			self.assertEqual(frappe.parse_json(doc.filters_json), card["filters"])
 		self.assertTrue(frappe.db.exists("Dashboard Chart", STAGE_CHART))
-		workspace = frappe.get_doc("Workspace", "Fiber Onboarding")
+		workspace = frappe.get_doc("Workspace", "Fiber Onboarding Desk")
+		# no workspace may shadow the case DocType's desk routes (/app/fiber-onboarding)
+		self.assertFalse(frappe.db.exists("Workspace", "Fiber Onboarding"))
 		self.assertEqual(
 			{c.number_card_name for c in workspace.number_cards}, {c["name"] for c in number_cards()}
 		)
