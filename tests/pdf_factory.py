@@ -314,10 +314,38 @@ class TestPki:
 	root_der: bytes
 	signer_cert_der: bytes
 	signer_key_der: bytes  # PKCS#8
+	intermediates_der: tuple[bytes, ...] = ()
+	tsa_cert_der: bytes = b""
+	tsa_key_der: bytes = b""
 
 	@property
 	def root_sha256(self) -> str:
 		return hashlib.sha256(self.root_pem).hexdigest()
+
+
+def _key_usage(x509, *, ca: bool = False, nonrep: bool = True, signature: bool = True):
+	return x509.KeyUsage(
+		digital_signature=signature and not ca,
+		content_commitment=nonrep and not ca,
+		key_encipherment=not ca and signature,
+		data_encipherment=False,
+		key_agreement=False,
+		key_cert_sign=ca,
+		crl_sign=ca,
+		encipher_only=False,
+		decipher_only=False,
+	)
+
+
+def _name(x509, NameOID, cn: str, org: str = "Teste", serial_number: str | None = None):
+	attrs = [
+		x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
+		x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
+		x509.NameAttribute(NameOID.COMMON_NAME, cn),
+	]
+	if serial_number:
+		attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
+	return x509.Name(attrs)
 
 
 def make_pki(
@@ -328,123 +356,134 @@ def make_pki(
 	other_name_cpf: str | None = None,
 	other_names: dict[str, str] | None = None,
 	key_usage_nonrep: bool = True,
+	intermediate: bool = False,
+	tsa: bool = False,
 ) -> TestPki:
-	"""Root CA -> signer certificate (RSA 2048), like an ICP-Brasil A1 certificate."""
+	"""Root CA [-> intermediate CA] -> signer certificate (RSA 2048), like an ICP-Brasil A1 certificate;
+	optionally a time-stamping authority certificate issued by the root."""
 	from cryptography import x509
 	from cryptography.hazmat.primitives import hashes, serialization
 	from cryptography.hazmat.primitives.asymmetric import rsa
-	from cryptography.x509.oid import NameOID
+	from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 	now = dt.datetime.now(dt.timezone.utc)
-	root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-	root_name = x509.Name(
-		[
-			x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-			x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Teste"),
-			x509.NameAttribute(NameOID.COMMON_NAME, root_cn),
-		]
+
+	def new_key():
+		return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+	def issue(subject, key, issuer, issuer_key, *, ca: bool, days: int, extra=()):
+		builder = (
+			x509.CertificateBuilder()
+			.subject_name(subject)
+			.issuer_name(issuer)
+			.public_key(key.public_key())
+			.serial_number(x509.random_serial_number())
+			.not_valid_before(now - dt.timedelta(days=1))
+			.not_valid_after(now + dt.timedelta(days=days))
+			.add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+			.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+		)
+		if issuer_key is not key:
+			builder = builder.add_extension(
+				x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
+			)
+		for ext, critical in extra:
+			builder = builder.add_extension(ext, critical=critical)
+		return builder.sign(issuer_key, hashes.SHA256())
+
+	def der(cert):
+		return cert.public_bytes(serialization.Encoding.DER)
+
+	def pkcs8(key):
+		return key.private_bytes(
+			serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+		)
+
+	root_key = new_key()
+	root_name = _name(x509, NameOID, root_cn)
+	root = issue(
+		root_name,
+		root_key,
+		root_name,
+		root_key,
+		ca=True,
+		days=3650,
+		extra=[(_key_usage(x509, ca=True), True)],
 	)
-	root = (
-		x509.CertificateBuilder()
-		.subject_name(root_name)
-		.issuer_name(root_name)
-		.public_key(root_key.public_key())
-		.serial_number(x509.random_serial_number())
-		.not_valid_before(now - dt.timedelta(days=1))
-		.not_valid_after(now + dt.timedelta(days=3650))
-		.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-		.add_extension(
-			x509.KeyUsage(
-				digital_signature=False,
-				content_commitment=False,
-				key_encipherment=False,
-				data_encipherment=False,
-				key_agreement=False,
-				key_cert_sign=True,
-				crl_sign=True,
-				encipher_only=False,
-				decipher_only=False,
-			),
-			critical=True,
+	issuer_name, issuer_key, intermediates = root_name, root_key, []
+	if intermediate:
+		inter_key = new_key()
+		inter_name = _name(x509, NameOID, "AC Intermediaria de Teste v1")
+		inter = issue(
+			inter_name,
+			inter_key,
+			root_name,
+			root_key,
+			ca=True,
+			days=1825,
+			extra=[(_key_usage(x509, ca=True), True)],
 		)
-		.add_extension(
-			x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()),
-			critical=False,
-		)
-		.sign(root_key, hashes.SHA256())
-	)
-	signer_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-	attrs = [
-		x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-		x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil (teste)"),
-		x509.NameAttribute(NameOID.COMMON_NAME, signer_cn),
-	]
-	if serial_number:
-		attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
-	builder = (
-		x509.CertificateBuilder()
-		.subject_name(x509.Name(attrs))
-		.issuer_name(root_name)
-		.public_key(signer_key.public_key())
-		.serial_number(x509.random_serial_number())
-		.not_valid_before(now - dt.timedelta(days=1))
-		.not_valid_after(now + dt.timedelta(days=365))
-		.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-		.add_extension(
-			x509.KeyUsage(
-				digital_signature=True,
-				content_commitment=key_usage_nonrep,
-				key_encipherment=True,
-				data_encipherment=False,
-				key_agreement=False,
-				key_cert_sign=False,
-				crl_sign=False,
-				encipher_only=False,
-				decipher_only=False,
-			),
-			critical=True,
-		)
-		.add_extension(
-			x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-			critical=False,
-		)
-	)
+		issuer_name, issuer_key, intermediates = inter_name, inter_key, [der(inter)]
 	names = dict(other_names or {})
 	if other_name_cpf:
 		# ICP-Brasil otherName 2.16.76.1.3.1: birth date (8) + CPF (11) + NIS (11) + RG (15) + issuer/UF (6)
 		names["2.16.76.1.3.1"] = "01011980" + other_name_cpf + "0" * 11 + "0" * 15 + "SSPSP "
+	extra = [(_key_usage(x509, nonrep=key_usage_nonrep), True)]
 	if names:
 		general = []
 		for oid, text in names.items():
 			value = text.encode("ascii")
-			der = b"\x04" + bytes([len(value)]) + value  # OCTET STRING (short form: < 128 bytes)
-			general.append(x509.OtherName(x509.ObjectIdentifier(oid), der))
-		builder = builder.add_extension(x509.SubjectAlternativeName(general), critical=False)
-	signer = builder.sign(root_key, hashes.SHA256())
+			general.append(x509.OtherName(x509.ObjectIdentifier(oid), b"\x04" + bytes([len(value)]) + value))
+		extra.append((x509.SubjectAlternativeName(general), False))
+	signer_key = new_key()
+	signer = issue(
+		_name(x509, NameOID, signer_cn, "ICP-Brasil (teste)", serial_number),
+		signer_key,
+		issuer_name,
+		issuer_key,
+		ca=False,
+		days=365,
+		extra=extra,
+	)
+	tsa_cert_der = tsa_key_der = b""
+	if tsa:
+		tsa_key = new_key()
+		tsa_cert = issue(
+			_name(x509, NameOID, "Carimbo do Tempo de Teste"),
+			tsa_key,
+			root_name,
+			root_key,
+			ca=False,
+			days=365,
+			extra=[
+				(_key_usage(x509, nonrep=False), True),
+				(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), True),
+			],
+		)
+		tsa_cert_der, tsa_key_der = der(tsa_cert), pkcs8(tsa_key)
 	return TestPki(
 		root_pem=root.public_bytes(serialization.Encoding.PEM),
-		root_der=root.public_bytes(serialization.Encoding.DER),
-		signer_cert_der=signer.public_bytes(serialization.Encoding.DER),
-		signer_key_der=signer_key.private_bytes(
-			serialization.Encoding.DER,
-			serialization.PrivateFormat.PKCS8,
-			serialization.NoEncryption(),
-		),
+		root_der=der(root),
+		signer_cert_der=der(signer),
+		signer_key_der=pkcs8(signer_key),
+		intermediates_der=tuple(intermediates),
+		tsa_cert_der=tsa_cert_der,
+		tsa_key_der=tsa_key_der,
 	)
 
 
 def sign(pdf: bytes, pki: TestPki, *, field_name: str = "AssinaturaContratante") -> bytes:
-	"""Sign ``pdf`` incrementally with pyHanko (PAdES baseline, detached CMS)."""
+	"""Sign ``pdf`` incrementally with pyHanko (PAdES baseline, detached CMS; intermediates embedded)."""
 	from asn1crypto import keys, x509
 	from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 	from pyhanko.sign import fields, signers
 	from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-	root = x509.Certificate.load(pki.root_der)
+	chain = [x509.Certificate.load(pki.root_der)] + [x509.Certificate.load(c) for c in pki.intermediates_der]
 	signer = signers.SimpleSigner(
 		signing_cert=x509.Certificate.load(pki.signer_cert_der),
 		signing_key=keys.PrivateKeyInfo.load(pki.signer_key_der),
-		cert_registry=SimpleCertificateStore.from_certs([root]),
+		cert_registry=SimpleCertificateStore.from_certs(chain),
 	)
 	writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
 	out = signers.sign_pdf(
@@ -452,6 +491,21 @@ def sign(pdf: bytes, pki: TestPki, *, field_name: str = "AssinaturaContratante")
 		signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES),
 		signer=signer,
 	)
+	return out.getvalue()
+
+
+def doc_timestamp(pdf: bytes, pki: TestPki) -> bytes:
+	"""Append a PAdES document timestamp (/DocTimeStamp) from the test TSA (``make_pki(tsa=True)``)."""
+	from asn1crypto import keys, x509
+	from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+	from pyhanko.sign import signers
+	from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+	stamper = DummyTimeStamper(
+		tsa_cert=x509.Certificate.load(pki.tsa_cert_der), tsa_key=keys.PrivateKeyInfo.load(pki.tsa_key_der)
+	)
+	writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+	out = signers.PdfTimeStamper(stamper).timestamp_pdf(writer, "sha256")
 	return out.getvalue()
 
 

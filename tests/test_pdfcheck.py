@@ -206,6 +206,19 @@ def test_accept_gov_br_root_records_advanced_signature():
 	assert "gov.br" in detail(verdict, "trust")
 
 
+def test_accept_chain_with_intermediate_ca_and_document_timestamp():
+	"""ICP-Brasil style: root -> intermediate (embedded in the CMS) -> signer; then a PAdES document timestamp
+	(/DocTimeStamp) is appended, so the signature is ENTIRE_REVISION with LTA_UPDATES only."""
+	pki = pf.cached_pki("chain", intermediate=True, tsa=True)
+	data = pf.doc_timestamp(pf.sign(pf.contract_pdf(CODE, 3), pki), pki)
+	verdict = _check_in_process(data, **expect(pki, trust_roots=[icp_root(pki)]))
+	assert verdict.decision == ACCEPT, verdict.checks
+	signature, stamp = verdict.signatures
+	assert signature["modification_level"] == "LTA_UPDATES" and signature["coverage"] == "ENTIRE_REVISION"
+	assert "AC Intermediaria" in signature["signer"]["issuer"]
+	assert stamp["kind"] == "timestamp" and stamp["intact"] and stamp["coverage"] == "ENTIRE_FILE"
+
+
 def test_accept_object_stream_contract(pki):
 	data = pf.sign(pf.contract_pdf(CODE, 3, objstm=True), pki)
 	assert _check_in_process(data, **expect(pki)).decision == ACCEPT

@@ -206,6 +206,7 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 			else:
 				info["kind"] = "signature"
 				status = validate_pdf_signature(emb, context)
+			info.update(_status_fields(status))
 		except Exception as exc:
 			reraise_fatal(exc)
 			info["error"] = f"{type(exc).__name__}: {exc}"[:300]
@@ -214,17 +215,6 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 			info["acceptable"] = False
 			statuses.append(info)
 			continue
-		info.update(
-			intact=bool(status.intact),
-			valid=bool(status.valid),
-			trusted=bool(status.trusted),
-			coverage=_enum_name(status.coverage),
-			modification_level=_enum_name(status.modification_level),
-			docmdp_ok=status.docmdp_ok,
-			bottom_line=bool(status.bottom_line),
-			summary=status.summary(),
-			trust_problem=_enum_name(status.trust_problem_indic),
-		)
 		try:
 			info["signer"] = identity_from_cert(status.signing_cert)
 		except Exception:
@@ -250,6 +240,24 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 		)
 		statuses.append(info)
 	return statuses, None
+
+
+def _status_fields(status) -> dict:
+	"""The audit fields of a pyHanko status (signature or document timestamp)."""
+	bottom_line = getattr(status, "bottom_line", None)  # document timestamps have none: intact and valid
+	if bottom_line is None:
+		bottom_line = bool(status.intact and status.valid)
+	return {
+		"intact": bool(status.intact),
+		"valid": bool(status.valid),
+		"trusted": bool(status.trusted),
+		"coverage": _enum_name(status.coverage),
+		"modification_level": _enum_name(status.modification_level),
+		"docmdp_ok": status.docmdp_ok,
+		"bottom_line": bool(bottom_line),
+		"summary": status.summary(),
+		"trust_problem": _enum_name(status.trust_problem_indic),
+	}
 
 
 def _safe(fn):
