@@ -297,6 +297,53 @@ class TestBilling(TestCase):
 		self.assertEqual(boleto.status, "Submitted")
 		self.assertEqual(_payment_entries(boleto), [])
 
+	def test_desk_upload_then_import_button(self):
+		from fiber_onboarding.api.boleto import start_retorno_import
+
+		_case, boleto = self.issue("1500.00")
+		today = getdate(nowdate())
+		text = build_retorno(
+			[retorno_item(boleto.retorno_key, "06", "1500.00", "1500.00", today, today, boleto.due_date)],
+			_next_file_sequence(),
+		)
+		# what the desk does: upload the file (private), save the CNAB Retorno, press Import
+		file_doc = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": "retorno-desk.ret",
+				"content": text.encode("ascii"),
+				"is_private": 1,
+			}
+		).insert(ignore_permissions=True)
+		retorno = frappe.get_doc({"doctype": "CNAB Retorno", "file": file_doc.file_url}).insert()
+		self.assertEqual(len(retorno.file_hash), 64)
+		self.assertEqual(retorno.status, "Pending")
+		start_retorno_import(retorno.name)
+		retorno.reload()
+		self.assertEqual(retorno.status, "Processed")
+		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Paid")
+		with self.assertRaises(boleto_service.BillingError):  # a processed return is never applied twice
+			start_retorno_import(retorno.name)
+		duplicate = frappe.get_doc({"doctype": "CNAB Retorno", "file": file_doc.file_url})
+		with self.assertRaises(DuplicateRetornoError):
+			duplicate.insert()
+
+	def test_finance_endpoints_refuse_other_roles(self):
+		from fiber_onboarding.api import boleto as api
+
+		case, boleto = self.issue(portal=True)
+		frappe.set_user(case.portal_user)
+		for call in (
+			lambda: api.mark_paid_manually(boleto.name, "1500.00", nowdate()),
+			lambda: api.reissue(boleto.name, add_days(nowdate(), 3)),
+			lambda: api.generate_remessa(boleto.bank_agreement),
+		):
+			with self.assertRaises(frappe.PermissionError):
+				call()
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Submitted")
+		self.assertFalse(frappe.db.get_value("Fiber Boleto", boleto.name, "remessa"))
+
 	# -- finance actions ------------------------------------------------------------------------------------
 	def test_mark_paid_manually_needs_finance(self):
 		case, boleto = self.issue("990.50", portal=True)
