@@ -338,6 +338,10 @@ def test_review_when_expected_signer_unknown(signed, pki):
 	verdict = _check_in_process(signed, **expect(pki, expected_signer_cpf=None, expected_signer_name=None))
 	assert verdict.decision == REVIEW
 	assert "não informado" in detail(verdict, "signer")
+	# a matching name without the CPF does not confirm the signer either
+	verdict = _check_in_process(signed, **expect(pki, expected_signer_cpf=None))
+	assert verdict.decision == REVIEW
+	assert "o nome confere" in detail(verdict, "signer")
 
 
 def test_review_unsigned_and_scanned(contract, pki):
@@ -447,9 +451,21 @@ def test_cpf_and_name_helpers():
 	assert signatures.cpf_digits("1234") is None
 	assert signatures.format_cpf("52998224725") == "529.982.247-25"
 	assert signatures.normalise_name(" José  da Conceição-Ávila ") == "JOSE DA CONCEICAO AVILA"
-	assert signatures.match_signer({"name": "JOSE", "cpf": "52998224725"}, "529.982.247-25", "josé") is True
-	assert signatures.match_signer({"name": "JOSE", "cpf": None}, "529.982.247-25", None) is False
-	assert signatures.match_signer({"name": "JOSE", "cpf": "52998224725"}, None, None) is None
+	match = signatures.match_signer
+	assert match({"name": "JOSE", "cpf": "52998224725"}, "529.982.247-25", "josé") is True
+	assert match({"name": "JOSE", "cpf": None}, "529.982.247-25", None) is False
+	assert match({"name": "JOSE", "cpf": "52998224725"}, "111.444.777-35", "José") is False
+	assert match({"name": "JOSE", "cpf": "52998224725"}, None, None) is None
+	assert match({"name": "JOSE", "cpf": "52998224725"}, None, "José") is None  # a name alone confirms nobody
+	full = {"name": "MARIA DA CONCEICAO SILVA", "cpf": "52998224725"}
+	assert match(full, "52998224725", "Maria Silva") is True  # middle names left out
+	assert match(full, "52998224725", "Maria Conceição da Silva") is True
+	assert match(full, "52998224725", "João Silva") is False
+	assert match(full, "52998224725", "Maria Souza") is False
+	assert (
+		match({"name": "MARIA SILVA", "cpf": "52998224725"}, "52998224725", "Maria da Conceição Silva")
+		is True
+	)
 
 
 def test_decision_rule():

@@ -353,18 +353,38 @@ def check_trust(statuses: list[dict], n_roots: int, refused: list[str]) -> dict:
 	)
 
 
+_NAME_PARTICLES = frozenset({"DA", "DE", "DO", "DAS", "DOS", "E", "DI", "DU"})
+
+
+def names_compatible(certificate_name: str | None, expected_name: str | None) -> bool:
+	"""Normalised names are equal, or one is the other with middle names left out (in order; particles such
+	as "da"/"dos" ignored): "Maria Silva" ~ "MARIA DA CONCEICAO SILVA". Only used next to a matching CPF."""
+	a = [t for t in normalise_name(certificate_name).split() if t not in _NAME_PARTICLES]
+	b = [t for t in normalise_name(expected_name).split() if t not in _NAME_PARTICLES]
+	if not a or not b:
+		return False
+	if a == b:
+		return True
+	short, long = (a, b) if len(a) <= len(b) else (b, a)
+	if short[0] != long[0] or short[-1] != long[-1]:
+		return False
+	it = iter(long)
+	return all(token in it for token in short)
+
+
 def match_signer(identity: dict | None, cpf: str | None, name: str | None) -> bool | None:
-	"""True/False when expected data is given and can be compared; None when nothing to compare."""
-	if not identity:
-		return False
+	"""Whether the certificate holder is the expected signer.
+
+	The CPF decides (signed-pdf.md §3.3: normalised digits, never free text only): True when the CPFs match and
+	the name, if given, is compatible; False on a different or missing CPF or an incompatible name; None when no
+	expected CPF was given (a name alone cannot confirm anybody).
+	"""
 	expected_cpf = cpf_digits(cpf) or (_DIGITS.sub("", cpf) if cpf else None)
-	if not expected_cpf and not name:
+	if not expected_cpf:
 		return None
-	if expected_cpf and identity.get("cpf") != expected_cpf:
+	if not identity or identity.get("cpf") != expected_cpf:
 		return False
-	if name and normalise_name(identity.get("name")) != normalise_name(name):
-		return False
-	if expected_cpf and not identity.get("cpf"):
+	if name and not names_compatible(identity.get("name"), name):
 		return False
 	return True
 
@@ -387,11 +407,21 @@ def check_signer(statuses: list[dict], cpf: str | None, name: str | None) -> tup
 	signer = _signer_summary(chosen)
 	ident = chosen.get("signer") or {}
 	who = "{} (CPF {})".format(ident.get("name") or "?", format_cpf(ident.get("cpf")) or "não encontrado")
+	if ident.get("company"):
+		who += " pela empresa {} (CNPJ {})".format(ident["company"], ident.get("cnpj"))
 	if qualifying:
 		return row("signer", PASS, f"Assinado por {who}, o responsável legal esperado."), signer, True
 	if sigs[0]["signer_match"] is None:
+		hint = ""
+		if name:
+			same = any(names_compatible((x.get("signer") or {}).get("name"), name) for x in sigs)
+			hint = " (o nome confere)" if same else " (o nome também não confere)"
 		return (
-			row("signer", WARN, f"Assinado por {who}; responsável legal esperado não informado."),
+			row(
+				"signer",
+				WARN,
+				f"Assinado por {who}; CPF do responsável legal não informado, identidade não confirmada{hint}.",
+			),
 			signer,
 			False,
 		)
