@@ -649,3 +649,11 @@ def test_cli_never_crashes(tmp_path):
 	assert code == 2 and "Argumentos inválidos" in out["checks"][0]["detail"]
 	code, out = cli()
 	assert code == 2 and out["decision"] == "reject"
+	big = tmp_path / "grande.pdf"
+	big.write_bytes(b"%PDF-1.7\n" + b"0" * (3 * 1024 * 1024))
+	code, out = cli(str(big), "--max-bytes", str(1024 * 1024))
+	assert code == 2 and out["size"] == big.stat().st_size
+	assert [c["outcome"] for c in out["checks"]] == ["pass", "fail"] and "3.0 MB" in out["checks"][1][
+		"detail"
+	]
+	assert out["sha256"] == hashlib.sha256(big.read_bytes()).hexdigest()

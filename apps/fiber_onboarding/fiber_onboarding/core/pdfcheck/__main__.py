@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 
-from .api import DEFAULT_MAX_BYTES, check_pdf
+from .api import DEFAULT_MAX_BYTES, MAGIC_WINDOW, check_magic, check_pdf, check_size
 from .model import FAIL, REJECT, TrustRoot, TrustRootError, Verdict, row
 
 _PIN = re.compile(r"^(?P<path>.+?):(?P<pin>[0-9A-Fa-f]{2}(?::?[0-9A-Fa-f]{2}){31})$")
@@ -63,6 +64,20 @@ def _reject(detail: str, data: bytes = b"") -> Verdict:
 	)
 
 
+def _read(path: str, max_bytes: int) -> tuple[bytes | None, Verdict | None]:
+	"""The file's bytes, or (for a file over the limit) a reject verdict built without loading it all."""
+	with open(path, "rb") as fh:
+		size = os.fstat(fh.fileno()).st_size
+		if size <= max_bytes:
+			return fh.read(max_bytes + 1), None
+		head = fh.read(MAGIC_WINDOW)
+		digest = hashlib.sha256(head)
+		for chunk in iter(lambda: fh.read(1 << 20), b""):
+			digest.update(chunk)
+	checks = [check_magic(head), check_size(size, max_bytes)]
+	return None, Verdict(decision=REJECT, checks=checks, sha256=digest.hexdigest(), size=size)
+
+
 def main(argv: list[str] | None = None) -> int:
 	try:
 		args = build_parser().parse_args(argv)
@@ -82,15 +97,14 @@ def main(argv: list[str] | None = None) -> int:
 			except TrustRootError as exc:
 				refused.append(str(exc))
 	try:
-		with open(args.file, "rb") as fh:
-			data = fh.read(args.max_bytes + 1)
+		data, verdict = _read(args.file, args.max_bytes)
 	except FileNotFoundError:
-		verdict = _reject(f"Arquivo não encontrado: {args.file}")
+		data, verdict = None, _reject(f"Arquivo não encontrado: {args.file}")
 	except IsADirectoryError:
-		verdict = _reject(f"O caminho é um diretório, não um arquivo: {args.file}")
+		data, verdict = None, _reject(f"O caminho é um diretório, não um arquivo: {args.file}")
 	except OSError as exc:
-		verdict = _reject(f"Não foi possível ler o arquivo {args.file}: {exc.strerror or exc}")
-	else:
+		data, verdict = None, _reject(f"Não foi possível ler o arquivo {args.file}: {exc.strerror or exc}")
+	if verdict is None:
 		verdict = check_pdf(
 			data,
 			contract_code=args.contract_code,
