@@ -207,7 +207,7 @@ def send_project(project, *, as_system: bool = True):
 	approval_url = signed_url("projeto/aprovar", "project-approval", project.name)
 	attachments = _file_attachment(project.project_file)
 	send_once(
-		f"project-sent:{project.name}",
+		_send_key(project),
 		"fo_project",
 		recipients,
 		{
@@ -229,6 +229,12 @@ def send_project(project, *, as_system: bool = True):
 	project = move(project, "Send Project", "Sent", as_system=as_system)
 	set_case_milestones(case.name, {"project_sent_on": getdate(project.sent_on)})
 	return project
+
+
+def _send_key(project) -> str:
+	"""Idempotency key of this sending: a project revised (Sent → Drafting) and sent again is a new e-mail."""
+	earlier = frappe.db.count("Fiber Notification Log", {"key": ("like", f"project-sent:{project.name}:%")})
+	return f"project-sent:{project.name}:{earlier + 1}"
 
 
 def _file_attachment(file_url: str) -> list[dict]:

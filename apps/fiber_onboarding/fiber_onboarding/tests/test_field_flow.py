@@ -310,6 +310,17 @@ class TestFieldFlow(TestCase):
 		self.assertEqual(len(queued("Fiber Project", project.name)), 1)
 		self.assertEqual(frappe.db.get_value(CASE, case.name, "stage"), "Awaiting Project Approval")
 		self.assertEqual(getdate(frappe.db.get_value(CASE, case.name, "project_sent_on")), getdate(nowdate()))
+		# the customer asked for changes: revised, sent again with the new document
+		project = apply_workflow(frappe.get_doc("Fiber Project", project.name).as_dict(), "Revise")
+		self.assertEqual(project.workflow_state, "Drafting")
+		project.project_file = attach_file(
+			project.doctype, project.name, "projeto-rev2.pdf", b"%PDF-1.4 rev2"
+		)
+		project.save(ignore_permissions=True)
+		project = project_service.send_project(project)
+		mails = queued("Fiber Project", project.name)
+		self.assertEqual(len(mails), 2)
+		self.assertIn("projeto-rev2.pdf", mime_attachments(mails[1].message))
 
 	def test_execution_date_rules(self):
 		case, project = sent_project()
