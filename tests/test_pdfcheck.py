@@ -437,6 +437,10 @@ def test_trust_root_load_and_pins(tmp_path, pki):
 		TrustRoot.load(junk)
 	with pytest.raises(TrustRootError, match="tipo"):
 		TrustRoot.load(pem, kind="serpro")
+	broken = tmp_path / "quebrado.der"
+	broken.write_bytes(b"\x30\x82\x00\x10" + b"\x00" * 16)
+	with pytest.raises(TrustRootError, match="ilegível"):
+		TrustRoot.load(broken)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -128,6 +128,12 @@ class TrustRoot:
 			)
 		pin = _normalise_pin(self.sha256)
 		der = self.der()
+		try:
+			from asn1crypto import x509
+
+			x509.Certificate.load(der).subject.human_friendly
+		except Exception:
+			raise TrustRootError(f"Raiz de confiança {self.label}: certificado X.509 ilegível.")
 		if pin not in (hashlib.sha256(self.pem_or_der).hexdigest(), hashlib.sha256(der).hexdigest()):
 			raise TrustRootError(
 				f"Raiz de confiança {self.label} recusada: o SHA-256 do arquivo não confere com o valor fixado {pin}."

@@ -175,7 +175,11 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 	anchors = []
 	by_hash = {}
 	for root in roots:
-		cert = asn1_x509.Certificate.load(root["der"])
+		try:
+			cert = asn1_x509.Certificate.load(root["der"])
+			cert.subject.human_friendly
+		except Exception:
+			continue  # an unusable root cannot vouch for anything (the parent already refuses these)
 		anchors.append(cert)
 		by_hash[hashlib.sha256(cert.dump()).hexdigest()] = root
 	# trust_roots is always an explicit list: omitting it would make pyHanko use the system store.
