@@ -190,6 +190,10 @@ def send_boleto_email(boleto, case=None):
 		},
 		reference_doctype=BOLETO,
 		reference_name=boleto.name,
+		# rendered when the queue sends the e-mail (print format "Boleto", the same layout as the portal page)
+		attachments=[
+			{"print_format_attachment": 1, "doctype": BOLETO, "name": boleto.name, "print_format": "Boleto"}
+		],
 	)
 
 
