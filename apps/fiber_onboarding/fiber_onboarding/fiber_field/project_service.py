@@ -279,7 +279,17 @@ def approve_project(project, execution_date, user: str | None = None):
 	project.approved_on = now_datetime()
 	project.approved_by = user if user and frappe.db.exists("User", user) else None
 	project.save(ignore_permissions=True)
+	case = get_case(project.onboarding)
+	approver = project.approved_by or _("the technical contact {0} <{1}> through the e-mailed link").format(
+		case.get("tech_name") or "", case.get("tech_email") or ""
+	)
 	project = move(project, "Approve", "Approved", as_system=True)
+	project.add_comment(
+		"Info",
+		_("Project approved by {0}; execution date {1}.").format(
+			frappe.utils.escape_html(approver), format_date(day, "dd/MM/yyyy")
+		),
+	)
 	set_case_milestones(
 		project.onboarding, {"project_approved_on": getdate(project.approved_on), "execution_date": day}
 	)

@@ -345,6 +345,25 @@ class TestFieldFlow(TestCase):
 		self.assertEqual(getdate(case.execution_date), dates[2])
 		self.assertEqual(case.stage, "Execution Scheduled")
 
+	def test_guest_approval_through_the_link_is_recorded_with_the_contact(self):
+		case, project = sent_project()
+		day = project_service.allowed_execution_dates(project, 1)[0]
+		frappe.set_user("Guest")  # the e-mailed link: the portal endpoint checked the token
+		project = project_service.approve_project(project, day, None)
+		frappe.set_user("Administrator")
+		self.assertEqual(project.workflow_state, "Approved")
+		self.assertIsNone(project.approved_by)
+		comments = frappe.get_all(
+			"Comment",
+			filters={
+				"reference_doctype": "Fiber Project",
+				"reference_name": project.name,
+				"comment_type": "Info",
+			},
+			pluck="content",
+		)
+		self.assertTrue(any(case.tech_email in c for c in comments), comments)
+
 	def test_prior_visit_photo_report_pdf_with_embedded_photos(self):
 		case, project = sent_project()
 		visit = project_service.request_prior_visit(project, nowdate())
