@@ -128,4 +128,5 @@ def render_context(doc, for_pdf: bool = False) -> dict:
 		"payer_tax_id": _cnpj(doc.payer_tax_id),
 		"payer_address": doc.payer_address or "",
 		"paid_on": _date(doc.paid_on),
+		"replaced_by": doc.reissued_by or "",
 	}

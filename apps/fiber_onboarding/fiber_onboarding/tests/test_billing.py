@@ -391,6 +391,13 @@ class TestBilling(TestCase):
 		self.assertEqual(frappe.db.get_value("Fiber Onboarding", case.name, "boleto"), new.name)
 		self.assertTrue(frappe.db.exists("Fiber Notification Log", f"boleto:{new.name}"))
 
+		from fiber_onboarding.fiber_billing.boleto_render import render_context
+
+		html = frappe.render_template(
+			"fiber_onboarding/templates/includes/boleto_layout.html", {"bol": render_context(old)}
+		)
+		self.assertIn(f"/boleto?name={new.name}", html)
+
 		remessa = boleto_service.build_remessa_file(boleto.bank_agreement)
 		movements = {row.boleto: row.movement for row in remessa.items}
 		self.assertEqual(movements.get(old.name), "Cancellation")
