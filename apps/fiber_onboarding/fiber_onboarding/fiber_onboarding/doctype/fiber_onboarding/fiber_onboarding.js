@@ -1,6 +1,7 @@
 // The case: a read-only hub. Shows what blocks each next step and links to the documents that own the data.
 frappe.ui.form.on("Fiber Onboarding", {
 	refresh(frm) {
+		fo_show_masks(frm);
 		if (frm.is_new()) return;
 		fo_show_links(frm);
 		fo_show_blockers(frm);
@@ -55,4 +56,17 @@ function fo_cancel(frm) {
 		__("Cancel Onboarding"),
 		__("Cancel Onboarding")
 	);
+}
+
+// The numbers are stored compact (core.documents); show them with their usual masks.
+function fo_show_masks(frm) {
+	const masks = {
+		cnpj: (v) => (v.length === 14 ? `${v.slice(0, 2)}.${v.slice(2, 5)}.${v.slice(5, 8)}/${v.slice(8, 12)}-${v.slice(12)}` : ""),
+		legal_cpf: (v) => (v.length === 11 ? `${v.slice(0, 3)}.${v.slice(3, 6)}.${v.slice(6, 9)}-${v.slice(9)}` : ""),
+		cep: (v) => (v.length === 8 ? `${v.slice(0, 5)}-${v.slice(5)}` : ""),
+	};
+	for (const [field, mask] of Object.entries(masks)) {
+		const value = (frm.doc[field] || "").toUpperCase();
+		frm.set_df_property(field, "description", mask(value));
+	}
 }
