@@ -41,9 +41,11 @@ _LIBRARY_LOGGERS = ("pypdf", "pyhanko", "pyhanko_certvalidator")
 
 
 def _repair_message(detail: str) -> str:
+	"""pt-BR message for a damaged cross-reference table (``detail``, pypdf's English log line, is kept in the
+	verdict's ``stats['repair']`` for the audit trail, not shown to the customer)."""
 	return (
-		"Tabela de referências (xref) do PDF corrompida; o arquivo foi danificado ou editado de forma "
-		f"incorreta ({detail[:160]}). Gere ou salve o PDF novamente."
+		"Tabela de referências (xref) do PDF corrompida: o arquivo foi danificado, truncado ou editado de forma "
+		"incorreta. Gere ou salve o PDF novamente."
 	)
 
 
@@ -126,7 +128,10 @@ def run_checks(data: bytes, options: dict) -> dict:
 
 	with warnings.catch_warnings(), _RepairLog() as log, C.decompression_bounds() as budget:
 		warnings.simplefilter("ignore")
-		return _run_checks(data, options, log, budget)
+		result = _run_checks(data, options, log, budget)
+		if log.repairs:
+			result["stats"]["repair"] = log.repairs[:3]  # the libraries' own words, for the audit trail
+		return result
 
 
 def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
@@ -262,6 +267,10 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 		return parse_failed(describe(exc))
 	if log.repairs:  # a repair whose exception a library swallowed
 		return parse_failed(_repair_message(log.repairs[0]))
+	return _finish(result, out, stats, started)
+
+
+def _finish(result: dict, out: list[dict], stats: dict, started: float) -> dict:
 	result["checks"] = _order(out)
 	stats["seconds"] = round(time.monotonic() - started, 3)
 	return result

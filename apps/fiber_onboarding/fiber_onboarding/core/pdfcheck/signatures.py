@@ -194,7 +194,7 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 			return [], f"{len(embedded)} assinaturas (máximo {MAX_SIGNATURES})"
 	except Exception as exc:
 		reraise_fatal(exc)
-		return [], f"{type(exc).__name__}: {exc}"[:300]
+		return [], type(exc).__name__
 	statuses = []
 	for index, emb in enumerate(embedded, start=1):
 		info: dict = {"index": index, "field": _safe(lambda e=emb: e.field_name)}
@@ -213,7 +213,8 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 			info.update(_status_fields(status))
 		except Exception as exc:
 			reraise_fatal(exc)
-			info["error"] = f"{type(exc).__name__}: {exc}"[:300]
+			info["error"] = f"{type(exc).__name__}: {exc}"[:300]  # audit trail (library text, English)
+			info["error_type"] = type(exc).__name__
 			# a legacy/unknown format cannot be judged (review); anything else is a broken signature (reject)
 			info["error_kind"] = "unsupported" if "SubFilter" in str(exc) else "invalid"
 			info["acceptable"] = False
@@ -271,6 +272,28 @@ def _safe(fn):
 		return None
 
 
+_COVERAGE_PT = {
+	"ENTIRE_FILE": "a assinatura cobre o arquivo inteiro",
+	"ENTIRE_REVISION": "houve alterações depois da assinatura",
+	"CONTIGUOUS_BLOCK_FROM_START": "a assinatura cobre só parte do arquivo",
+	"UNCLEAR": "a assinatura cobre só parte do arquivo",
+}
+_CHANGES_PT = {
+	"NONE": "nenhuma alteração",
+	"LTA_UPDATES": "só carimbos do tempo e dados de validação",
+	"FORM_FILLING": "só preenchimento de formulário e novas assinaturas",
+	"ANNOTATIONS": "comentários ou marcações",
+	"OTHER": "alterações de conteúdo ou estrutura",
+}
+
+
+def _describe_changes(coverage: str | None, level: str | None) -> str:
+	text = _COVERAGE_PT.get(coverage or "", "cobertura desconhecida")
+	if coverage == "ENTIRE_REVISION":
+		text += ": " + _CHANGES_PT.get(level or "", "alterações não analisadas")
+	return text
+
+
 def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: bool) -> dict:
 	"""The ``signatures`` row: integrity and modification rules only (trust and identity have their own rows)."""
 	if error:
@@ -296,9 +319,9 @@ def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: boo
 		)
 		if "error" in s:
 			if s.get("error_kind") == "unsupported":
-				unknown.append("{}: formato não suportado, não validada ({})".format(label, s["error"]))
+				unknown.append(f"{label}: formato de assinatura não suportado, não validada")
 			else:
-				problems.append("{}: assinatura ilegível ou inválida ({})".format(label, s["error"]))
+				problems.append("{}: assinatura ilegível ou inválida ({})".format(label, s.get("error_type")))
 			continue
 		if not s["intact"]:
 			problems.append(f"{label}: conteúdo assinado foi alterado (hash não confere)")
@@ -306,8 +329,8 @@ def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: boo
 			problems.append(f"{label}: assinatura criptográfica inválida")
 		elif not coverage_ok(s["coverage"], s["modification_level"]) or s["docmdp_ok"] is False:
 			problems.append(
-				"{}: documento modificado depois da assinatura ({}, {})".format(
-					label, s["coverage"], s["modification_level"]
+				"{}: documento modificado depois da assinatura ({})".format(
+					label, _describe_changes(s["coverage"], s["modification_level"])
 				)
 			)
 		else:
