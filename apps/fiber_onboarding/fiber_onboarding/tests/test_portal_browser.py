@@ -500,20 +500,28 @@ def delete_cases(cases: list[str], proposals=(), retornos=()) -> list[str]:
 	documents cancelled first). Returns what could not be deleted."""
 	problems: list[str] = []
 
-	def drop(doctype, name, cancel=False):
+	def drop(doctype, name, cancel=False, attempts=4):
 		if not name or not frappe.db.exists(doctype, name):
 			return
-		try:
-			doc = frappe.get_doc(doctype, name)
-			if cancel and doc.docstatus == 1:
-				doc.flags.ignore_links = True
-				doc.cancel()
-			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
-		except Exception as e:
-			frappe.db.rollback()
-			problems.append(f"{doctype} {name}: {e!r}")
-		else:
-			frappe.db.commit()  # nosemgrep: test cleanup of committed records
+		for attempt in range(attempts):
+			try:
+				doc = frappe.get_doc(doctype, name)
+				if cancel and doc.docstatus == 1:
+					doc.flags.ignore_links = True
+					doc.cancel()
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
+			except (frappe.QueryDeadlockError, frappe.QueryTimeoutError) as e:
+				frappe.db.rollback()  # another test run holds a lock on the shared site: try again
+				if attempt == attempts - 1:
+					problems.append(f"{doctype} {name}: {e!r}")
+				time.sleep(3 * (attempt + 1))
+			except Exception as e:
+				frappe.db.rollback()
+				problems.append(f"{doctype} {name}: {e!r}")
+				return
+			else:
+				frappe.db.commit()  # nosemgrep: test cleanup of committed records
+				return
 
 	for case_name in cases:
 		if not frappe.db.exists(CASE, case_name):
