@@ -69,6 +69,13 @@ def start_external_execution(name: str) -> dict:
 
 
 @frappe.whitelist()
+def project_next_step(name: str) -> dict:
+	"""For the Fiber Project form: the next step and what still blocks it (translated)."""
+	project = _doc("Fiber Project", name, "read")
+	return project_service.next_step(project)
+
+
+@frappe.whitelist()
 def implementation_report_problems(name: str) -> list[str]:
 	frappe.only_for((*EXECUTION_ROLES, ACTIVATION))
 	project = _doc("Fiber Project", name, "read")

@@ -212,6 +212,9 @@ class TestFieldDeskBrowser(TestCase):
 			unquote(a.get_attribute("data-label") or "") for a in process.find_elements(By.CSS_SELECTOR, "a")
 		}
 		self.assertTrue({"Register Internal Passage", "Schedule Internal Survey"} <= labels, labels)
+		headline = self._until(self._headline)
+		self.assertIn("Next step: Register Internal Passage", headline)
+		self.assertIn("Schedule the internal survey", headline)
 
 	@classmethod
 	def _cleanup(cls):

@@ -345,6 +345,22 @@ class TestFieldFlow(TestCase):
 		self.assertEqual(getdate(case.execution_date), dates[2])
 		self.assertEqual(case.stage, "Execution Scheduled")
 
+	def test_next_step_names_what_blocks_it(self):
+		case, project = paid_case()
+		step = project_service.next_step(project)
+		self.assertEqual(step["step"], "Send Project")
+		self.assertEqual(step["problems"], ["Attach the project document before sending the project."])
+		case, project = approved_project()
+		self.assertEqual(
+			project_service.next_step(project),
+			{
+				"step": "Register Internal Passage",
+				"problems": ["Schedule the internal survey for the passage date."],
+			},
+		)
+		internal_survey_done(project)
+		self.assertEqual(project_service.next_step(project)["problems"], [])
+
 	def test_guest_approval_through_the_link_is_recorded_with_the_contact(self):
 		case, project = sent_project()
 		day = project_service.allowed_execution_dates(project, 1)[0]
@@ -435,8 +451,16 @@ class TestFieldFlow(TestCase):
 		project.tasks[0].status = "Done"
 		project.save(ignore_permissions=True)
 		self.assertEqual(getdate(project.tasks[0].done_on), getdate(nowdate()))
+
+		def mails_to_customer():
+			return frappe.db.count(
+				"Email Queue Recipient", {"recipient": ("in", [case.tech_email, case.legal_email])}
+			)
+
+		before = mails_to_customer()
 		project = project_service.start_external_execution(project)
 		self.assertEqual(project.workflow_state, "External Execution")
+		self.assertEqual(mails_to_customer(), before)  # external work sends the customer nothing
 		ready_circuit(project)
 		problems = project_service.implementation_report_problems(project)
 		self.assertTrue(any("Emenda na CEO-01" in p for p in problems))

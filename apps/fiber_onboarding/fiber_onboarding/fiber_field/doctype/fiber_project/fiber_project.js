@@ -31,6 +31,25 @@ frappe.ui.form.on("Fiber Project", {
 		const state = frm.doc.workflow_state;
 		const group = __("Process");
 
+		frappe
+			.call({ method: FO_PROJECT_API + "project_next_step", args: { name: frm.doc.name } })
+			.then((r) => {
+				const info = r.message || {};
+				if (!info.step) {
+					frm.dashboard.clear_headline();
+					return;
+				}
+				const problems = info.problems || [];
+				if (problems.length) {
+					frm.dashboard.set_headline_alert(
+						`<b>${__("Next step: {0}", [__(info.step)])}</b><br>${problems.join("<br>")}`,
+						"orange"
+					);
+				} else {
+					frm.dashboard.set_headline_alert(__("Ready: {0}", [__(info.step)]), "green");
+				}
+			});
+
 		if (state === "Drafting" || state === "Awaiting Payment") {
 			frm.add_custom_button(
 				__("Send Project"),

@@ -26,6 +26,21 @@ frappe.ui.form.on("Site Visit", {
 				);
 			});
 		}
+		if (frm.doc.visit_type === "Internal Survey" && frm.doc.status === "Done" && frm.doc.project) {
+			frappe.db.get_value("Fiber Project", frm.doc.project, "workflow_state").then((r) => {
+				if (!r.message || r.message.workflow_state !== "Approved") return;
+				frm.add_custom_button(
+					__("Register Internal Passage ({0})", [frappe.datetime.str_to_user(frm.doc.done_on)]),
+					() =>
+						frappe.call({
+							method: "fiber_onboarding.fiber_field.api.register_internal_passage",
+							args: { name: frm.doc.project, passage_date: frm.doc.done_on },
+							freeze: true,
+							callback: () => frappe.set_route("Form", "Fiber Project", frm.doc.project),
+						})
+				);
+			});
+		}
 		if (frm.doc.project) {
 			frm.add_custom_button(__("Project"), () => frappe.set_route("Form", "Fiber Project", frm.doc.project), __("View"));
 		}
