@@ -298,7 +298,11 @@ def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: boo
 	"""The ``signatures`` row: integrity and modification rules only (trust and identity have their own rows)."""
 	if error:
 		if has_sig_dicts:
-			return row("signatures", FAIL, f"Não foi possível ler as assinaturas do PDF ({error}).")
+			return row(
+				"signatures",
+				FAIL,
+				f"Não foi possível ler as assinaturas do PDF ({error}). Assine novamente o contrato original.",
+			)
 		return row(
 			"signatures",
 			WARN,
@@ -312,10 +316,8 @@ def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: boo
 		)
 	problems, unknown, ok = [], [], []
 	for s in statuses:
-		label = (
-			"assinatura {}".format(s["index"])
-			if s.get("kind") != "timestamp"
-			else "carimbo {}".format(s["index"])
+		label = ("Carimbo do tempo {}" if s.get("kind") == "timestamp" else "Assinatura {}").format(
+			s["index"]
 		)
 		if "error" in s:
 			if s.get("error_kind") == "unsupported":
@@ -336,7 +338,12 @@ def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: boo
 		else:
 			ok.append("{}: {}".format(label, s["summary"]))
 	if problems:
-		return row("signatures", FAIL, "; ".join(problems + unknown))
+		return row(
+			"signatures",
+			FAIL,
+			"; ".join(problems + unknown)
+			+ ". Assine novamente o contrato original e envie o arquivo gerado pelo assinador, sem editá-lo depois.",
+		)
 	if unknown:
 		return row("signatures", WARN, "; ".join(unknown + ok))
 	return row("signatures", PASS, "Assinaturas íntegras: {}.".format("; ".join(ok)))
