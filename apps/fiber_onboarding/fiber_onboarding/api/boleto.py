@@ -61,3 +61,11 @@ def start_retorno_import(name: str):
 	doc.check_permission("write")
 	boleto_service.start_import(doc.name)
 	return {"name": doc.name, "status": frappe.db.get_value("CNAB Retorno", doc.name, "status")}
+
+
+@frappe.whitelist(methods=["POST"])
+def retry_registration(name: str):
+	frappe.only_for(boleto_service.FINANCE_ROLES)
+	frappe.get_doc("Fiber Boleto", name).check_permission("write")
+	doc = boleto_service.retry_registration(name)
+	return {"name": doc.name, "status": doc.status}

@@ -15,6 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, get_url, getdate, now_datetime, nowdate
 
+from fiber_onboarding.adapters import bank_registration
 from fiber_onboarding.adapters import erpnext_accounting as accounting
 from fiber_onboarding.core.boleto import BoletoError, generate
 from fiber_onboarding.core.boleto.banks import get_bank
@@ -121,12 +122,84 @@ def _create_boleto(
 			"amount": float(codes.amount),
 			"barcode": codes.barcode,
 			"digitable_line": codes.line_formatted,
+			"registration_channel": (
+				bank_registration.BANK_API if bank_registration.uses_bank_api(agreement) else "CNAB File"
+			),
 			**payer,
 			**extra,
 		}
 	)
 	boleto.insert(ignore_permissions=True)
+	if boleto.registration_channel == bank_registration.BANK_API:
+		apply_registration(boleto, bank_registration.register(boleto, agreement))
 	return boleto
+
+
+def apply_registration(boleto, result):
+	"""Record a bank API answer on the boleto (the bank is the truth for codes, Pix and registration)."""
+	if result is None:
+		return boleto
+	from fiber_onboarding.core.boleto.codes import format_line
+
+	if result.barcode and result.barcode != boleto.barcode:
+		boleto.flags.allow_frozen_change = True
+		boleto.barcode = result.barcode
+		boleto.digitable_line = format_line(result.line) if result.line else boleto.digitable_line
+		boleto.add_comment("Info", _("The bank returned other codes for this boleto; they replace ours."))
+	if result.bank_reference:
+		boleto.bank_reference = result.bank_reference
+	if result.pix_payload:
+		boleto.pix_payload = result.pix_payload
+	if result.status == "registered" and boleto.status in ("Draft", "Submitted"):
+		boleto.status = "Registered"
+		boleto.registered_on = getdate(nowdate())
+	elif result.status == "rejected" and boleto.status in ("Draft", "Submitted"):
+		boleto.status = "Rejected"
+		boleto.rejection_reason = result.message
+	elif result.status == "cancelled" and boleto.status != "Paid":
+		boleto.status = "Cancelled"
+		boleto.cancel_reason = boleto.cancel_reason or result.message
+	boleto.save(ignore_permissions=True)
+	if boleto.status == "Rejected" and result.status == "rejected":
+		raise_finance_exception(
+			"Rejected Registration",
+			nosso_numero=boleto.nosso_numero,
+			boleto=boleto,
+			expected_amount=boleto.amount,
+			detail=_("The bank rejected the registration: {0}").format(result.message or "-"),
+		)
+	return boleto
+
+
+def retry_registration(boleto: str):
+	"""Finance: register again online a boleto whose bank API call failed (it is still waiting)."""
+	frappe.only_for(FINANCE_ROLES)
+	status = _lock_boleto(boleto)
+	doc = frappe.get_doc(BOLETO, boleto)
+	if status != "Submitted" or doc.registration_channel != bank_registration.BANK_API:
+		frappe.throw(
+			_("Only a boleto waiting for its online registration can be registered again."), BillingError
+		)
+	agreement = _agreement(doc.bank_agreement)
+	return apply_registration(doc, bank_registration.register(doc, agreement))
+
+
+def sync_bank_registrations() -> list[str]:
+	"""Ask the bank API about every boleto still waiting for its online registration (for a scheduler job)."""
+	changed = []
+	names = frappe.get_all(
+		BOLETO,
+		filters={"status": "Submitted", "registration_channel": bank_registration.BANK_API},
+		pluck="name",
+	)
+	for name in names:
+		doc = frappe.get_doc(BOLETO, name)
+		agreement = frappe.get_doc("Fiber Bank Agreement", doc.bank_agreement)
+		before = doc.status
+		apply_registration(doc, bank_registration.query(doc, agreement))
+		if doc.status != before:
+			changed.append(name)
+	return changed
 
 
 def issue_boleto(onboarding):
@@ -206,7 +279,12 @@ def pending_for_remessa(agreement: str) -> list[tuple[str, str]]:
 	"""(boleto, movement) pairs not yet sent: new registrations, and cancellations of registered boletos."""
 	new = frappe.get_all(
 		BOLETO,
-		filters={"bank_agreement": agreement, "status": "Submitted", "remessa": ("is", "not set")},
+		filters={
+			"bank_agreement": agreement,
+			"status": "Submitted",
+			"remessa": ("is", "not set"),
+			"registration_channel": ("!=", bank_registration.BANK_API),
+		},
 		pluck="name",
 		order_by="creation asc",
 	)
@@ -686,6 +764,8 @@ def reissue(boleto: str, new_due_date):
 		},
 		reissued_from=old.name,
 	)
+	if old.registration_channel == bank_registration.BANK_API and old.status == "Expired":
+		bank_registration.cancel(old, agreement)  # registered online: the write-off goes online too
 	old.status = "Cancelled"
 	old.reissued_by = new.name
 	old.cancel_reason = _("Reissued as {0}").format(new.name)

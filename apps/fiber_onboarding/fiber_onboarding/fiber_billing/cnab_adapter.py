@@ -74,6 +74,21 @@ def payer_of(boleto) -> Payer:
 	)
 
 
+def remessa_item(boleto, movement: str = "Registration") -> RemessaItem:
+	"""The core's title data of a boleto (used by the CNAB writer and by bank API registrars)."""
+	return RemessaItem(
+		nosso_numero=int(boleto.sequence),
+		document_number=boleto.document_number or boleto.name,
+		due_date=getdate(boleto.due_date),
+		amount=_money(boleto.amount),
+		issue_date=getdate(boleto.issue_date),
+		payer=payer_of(boleto),
+		fine_percent=_percent("fine_percent"),
+		monthly_interest_percent=_percent("monthly_interest_percent"),
+		movement=MOVEMENTS[movement],
+	)
+
+
 def remessa_text(agreement, boletos: list, sequence: int, generated_at) -> str:
 	"""CNAB 240 remittance text for ``boletos`` (list of (Fiber Boleto, movement)) under file ``sequence``."""
 	header = RemessaHeader(
@@ -81,23 +96,7 @@ def remessa_text(agreement, boletos: list, sequence: int, generated_at) -> str:
 		company_name=agreement.beneficiary_name,
 		company_cnpj=agreement.beneficiary_cnpj or "",
 	)
-	fine = _percent("fine_percent")
-	interest = _percent("monthly_interest_percent")
-	items = []
-	for boleto, movement in boletos:
-		items.append(
-			RemessaItem(
-				nosso_numero=int(boleto.sequence),
-				document_number=boleto.document_number or boleto.name,
-				due_date=getdate(boleto.due_date),
-				amount=_money(boleto.amount),
-				issue_date=getdate(boleto.issue_date),
-				payer=payer_of(boleto),
-				fine_percent=fine,
-				monthly_interest_percent=interest,
-				movement=MOVEMENTS[movement],
-			)
-		)
+	items = [remessa_item(boleto, movement) for boleto, movement in boletos]
 	try:
 		from fiber_onboarding.core.cnab240 import build_remessa
 

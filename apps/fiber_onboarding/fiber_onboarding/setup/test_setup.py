@@ -34,6 +34,7 @@ TEST_AGREEMENT_VALUES = {
 	"beneficiary_cnpj": "11222333000181",
 	"beneficiary_address": "Av. Paulista, 1000 - Bela Vista - São Paulo/SP - 01310-100",
 	"cnab_layout": "CNAB 240",
+	"registration_method": "CNAB File",
 	"next_nosso_numero": 1,
 	"last_remessa_sequence": 0,
 }

@@ -3,7 +3,6 @@ exceptions, malformed files), manual payment, reissue and expiry, and the custom
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 import frappe
@@ -116,33 +115,10 @@ class TestBilling(TestCase):
 			dup.insert(ignore_permissions=True)
 
 	def test_bank_pix_payload_is_shown_with_the_boleto(self):
-		from fiber_onboarding.core.pix import crc16_ccitt_false
 		from fiber_onboarding.www import boleto as page
 
 		case, boleto = self.issue(portal=True)
-
-		def tlv(tag, value):
-			return f"{tag}{len(value):02d}{value}"
-
-		body = "".join(
-			[
-				tlv("00", "01"),
-				tlv("01", "12"),
-				tlv(
-					"26",
-					tlv("00", "br.gov.bcb.pix") + tlv("25", "qrcodepix.bb.com.br/pix/v2/cobv/9d36b84fc70b"),
-				),
-				tlv("52", "0000"),
-				tlv("53", "986"),
-				tlv("54", "1500.00"),
-				tlv("58", "BR"),
-				tlv("59", "FIBRA DEMO TELECOM"),
-				tlv("60", "SAO PAULO"),
-				tlv("62", tlv("05", "***")),
-			]
-		)
-		body += "6304"
-		payload = body + f"{crc16_ccitt_false(body.encode()):04X}"
+		payload = _pix_payload()
 		boleto.pix_payload = payload
 		boleto.save(ignore_permissions=True)
 
@@ -225,8 +201,8 @@ class TestBilling(TestCase):
 		self.assertEqual(frappe.db.get_value("Sales Invoice", boleto.sales_invoice, "status"), "Paid")
 		self.assertEqual(getdate(frappe.db.get_value("Fiber Onboarding", case.name, "paid_on")), paid_on)
 		project = frappe.db.get_value("Fiber Onboarding", case.name, "project")
-		if project:
-			self.assertEqual(frappe.db.get_value("Fiber Project", project, "workflow_state"), "Drafting")
+		self.assertTrue(project)
+		self.assertEqual(frappe.db.get_value("Fiber Project", project, "workflow_state"), "Drafting")
 
 		# the same file again: refused, nothing changes
 		with self.assertRaises(DuplicateRetornoError):
@@ -343,6 +319,61 @@ class TestBilling(TestCase):
 		frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Submitted")
 		self.assertFalse(frappe.db.get_value("Fiber Boleto", boleto.name, "remessa"))
+
+	def test_bank_api_registration(self):
+		from fiber_onboarding.core import bankapi
+		from fiber_onboarding.core.boleto import generate
+
+		payload = _pix_payload()
+		calls = []
+
+		class FakeBankApi(bankapi.BankRegistrar):
+			def _result(self, request, status):
+				item = request.item
+				codes = generate(self.account, item.nosso_numero, item.due_date, item.amount)
+				return bankapi.RegistrationResult(
+					codes.line,
+					codes.barcode,
+					payload,
+					status,
+					"ok",
+					codes.nosso_numero,
+					f"API-{item.nosso_numero}",
+				)
+
+			def register(self, request):
+				calls.append(("register", request.item.movement))
+				return self._result(request, "registered")
+
+			def query(self, request):
+				return self._result(request, "registered")
+
+			def cancel(self, request):
+				calls.append(("cancel", request.item.movement))
+				return self._result(request, "cancelled")
+
+		agreement = _agreement()
+		previous = bankapi.registered_adapters().get(agreement.bank_code)
+		bankapi.register_adapter(agreement.bank_code, FakeBankApi)
+		agreement.db_set("registration_method", "Bank API")
+		self.addCleanup(agreement.db_set, "registration_method", "CNAB File")
+		self.addCleanup(_restore_adapter, agreement.bank_code, previous)
+		frappe.clear_document_cache("Fiber Bank Agreement", agreement.name)
+
+		_case, boleto = self.issue("1500.00")
+		boleto.reload()
+		self.assertEqual(calls, [("register", "01")])
+		self.assertEqual(boleto.registration_channel, "Bank API")
+		self.assertEqual(boleto.status, "Registered")
+		self.assertEqual(boleto.pix_payload, payload)
+		self.assertEqual(boleto.bank_reference, f"API-{boleto.sequence}")
+		self.assertNotIn(boleto.name, [n for n, _m in boleto_service.pending_for_remessa(agreement.name)])
+
+		boleto_service.expire_overdue(add_days(boleto.due_date, boleto_service.expiry_grace_days() + 1))
+		new = boleto_service.reissue(boleto.name, add_days(nowdate(), 5))
+		self.assertEqual(calls[-2:], [("register", "01"), ("cancel", "02")])
+		self.assertEqual(new.status, "Registered")
+		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Cancelled")
 
 	# -- finance actions ------------------------------------------------------------------------------------
 	def test_mark_paid_manually_needs_finance(self):
@@ -484,6 +515,42 @@ class TestBilling(TestCase):
 		download_pdf(boleto.name)
 		self.assertEqual(frappe.local.response.type, "pdf")
 		self.assertTrue(frappe.local.response.filecontent.startswith(b"%PDF"))
+
+
+def _restore_adapter(bank_code, previous):
+	from fiber_onboarding.core import bankapi
+
+	if previous is None:
+		bankapi._ADAPTERS.pop(bank_code, None)
+	else:
+		bankapi.register_adapter(bank_code, previous)
+
+
+def _pix_payload() -> str:
+	"""A bank-style dynamic Pix payload (BR Code with due date), CRC included."""
+	from fiber_onboarding.core.pix import crc16_ccitt_false
+
+	def tlv(tag, value):
+		return f"{tag}{len(value):02d}{value}"
+
+	body = "".join(
+		[
+			tlv("00", "01"),
+			tlv("01", "12"),
+			tlv(
+				"26", tlv("00", "br.gov.bcb.pix") + tlv("25", "qrcodepix.bb.com.br/pix/v2/cobv/9d36b84fc70b")
+			),
+			tlv("52", "0000"),
+			tlv("53", "986"),
+			tlv("54", "1500.00"),
+			tlv("58", "BR"),
+			tlv("59", "FIBRA DEMO TELECOM"),
+			tlv("60", "SAO PAULO"),
+			tlv("62", tlv("05", "***")),
+		]
+	)
+	body += "6304"
+	return body + f"{crc16_ccitt_false(body.encode()):04X}"
 
 
 def _forget_request():

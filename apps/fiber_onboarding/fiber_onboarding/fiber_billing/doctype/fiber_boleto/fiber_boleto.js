@@ -24,6 +24,19 @@ frappe.ui.form.on("Fiber Boleto", {
 		if (["Submitted", "Registered", "Expired"].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Mark Paid Manually"), () => mark_paid(frm), __("Actions"));
 		}
+		if (frm.doc.status === "Submitted" && frm.doc.registration_channel === "Bank API") {
+			frm.add_custom_button(
+				__("Retry Registration"),
+				() =>
+					frappe.call({
+						method: "fiber_onboarding.api.boleto.retry_registration",
+						args: { name: frm.doc.name },
+						freeze: true,
+						callback: () => frm.reload_doc(),
+					}),
+				__("Actions")
+			);
+		}
 		if (["Expired", "Rejected"].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Reissue"), () => reissue(frm), __("Actions"));
 		}
