@@ -167,6 +167,9 @@ def validate_form(data: dict | None) -> tuple[dict[str, str], dict[str, str]]:
 			if required:
 				errors[field] = f"Preencha o campo {label}."
 			continue
+		if "<" in text or ">" in text:
+			errors[field] = f"{label}: não use os caracteres < e >."
+			continue
 		if len(text) > max_length:
 			errors[field] = f"{label}: no máximo {max_length} caracteres."
 			continue
