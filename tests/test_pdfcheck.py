@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pdf_factory as pf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fiber_onboarding.core.pdfcheck import (
 	ACCEPT,
@@ -661,3 +663,33 @@ def test_cli_never_crashes(tmp_path):
 		"detail"
 	]
 	assert out["sha256"] == hashlib.sha256(big.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fuzzing: any single-byte change or truncation of a signed contract is never accepted and never crashes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _contents_hex_span(data: bytes) -> tuple[int, int]:
+	start = data.find(b"/Contents <") + len(b"/Contents <")
+	return start, data.find(b">", start)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(position=st.floats(min_value=0, max_value=1, exclude_max=True), bit=st.integers(0, 7))
+def test_fuzz_flipped_bit_is_never_accepted(signed, pki, position, bit):
+	at = int(position * len(signed))
+	data = signed[:at] + bytes([signed[at] ^ (1 << bit)]) + signed[at + 1 :]
+	verdict = _check_in_process(data, **expect(pki))
+	start, end = _contents_hex_span(signed)
+	if not start <= at < end:  # everything outside the CMS hex is covered by the signature's /ByteRange
+		assert verdict.decision != ACCEPT, (at, verdict.checks)
+	assert verdict.decision in (ACCEPT, REVIEW, REJECT)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=10_000))
+def test_fuzz_truncation_is_never_accepted(signed, pki, cut):
+	length = min(cut, len(signed) - 2)  # keep at most all but the final EOL and one more byte
+	verdict = _check_in_process(signed[:length], **expect(pki))
+	assert verdict.decision != ACCEPT, (length, verdict.checks)
