@@ -88,6 +88,23 @@ def add_portal_user(customer: str, user: str):
 	doc.save(ignore_permissions=True)
 
 
+def add_contact(customer: str, full_name: str, email: str | None = None, phone: str | None = None) -> str:
+	"""Another Contact of the Customer (e.g. the technical contact registered on the portal); the existing one when
+	a Contact of this Customer already has that e-mail. Returns the Contact's name."""
+	if email:
+		linked = frappe.get_all(
+			"Dynamic Link",
+			filters={"link_doctype": "Customer", "link_name": customer, "parenttype": "Contact"},
+			pluck="parent",
+		)
+		same = frappe.get_all(
+			"Contact Email", filters={"parent": ("in", linked or [""]), "email_id": email}, pluck="parent"
+		)
+		if same:
+			return same[0]
+	return _create_contact(customer, full_name, email, phone, None)
+
+
 def _address_line1(address: dict) -> str:
 	line = (address.get("address_line1") or "").strip()
 	number = (address.get("number") or address.get("address_number") or "").strip()

@@ -338,6 +338,10 @@ def register_customer(data: dict) -> dict:
 			user = _create_portal_user(email, values["legal_name"])
 			created = True
 		case = register_case(proposal.name, values, portal_user=user)
+		if values["tech_email"] != values["legal_email"]:
+			from fiber_onboarding.adapters.erpnext_accounting import add_contact
+
+			add_contact(case.customer, values["tech_name"], values["tech_email"], values["tech_phone"])
 		if created:
 			send_invitation(user, case)
 	except frappe.ValidationError as e:

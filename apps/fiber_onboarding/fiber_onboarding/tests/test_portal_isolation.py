@@ -182,6 +182,13 @@ class TestPortalIsolation(TestCase):
 		self.assertTrue(user.reset_password_key, "the invitation carries a set-password key")
 		self.assertEqual(portal.customers_of(self.user_a), [case.customer])
 		self.assertTrue(frappe.db.exists("Contact", {"user": self.user_a}))
+		contacts = frappe.get_all(
+			"Dynamic Link",
+			filters={"link_doctype": "Customer", "link_name": case.customer, "parenttype": "Contact"},
+			pluck="parent",
+		)
+		emails = set(frappe.get_all("Contact Email", filters={"parent": ("in", contacts)}, pluck="email_id"))
+		self.assertEqual(emails, {self.form_a["legal_email"], self.form_a["tech_email"]})
 		for key in ("boleto", "contract", "project", "circuit"):
 			self.assertIsNotNone(self.a[key], key)
 			self.assertEqual(self.a[key].customer, case.customer)
