@@ -1,13 +1,17 @@
-"""Bad-PDF corpus for ``fiber_onboarding.core.pdfcheck``: 120+ hostile or broken uploads, all generated here.
+"""Bad-PDF corpus for ``fiber_onboarding.core.pdfcheck``: 133 hostile or broken uploads, all generated here.
 
-Every case states the decision it must get and which check must fail (signed-pdf.md §8 policy). None of them
-may crash, hang or be accepted.
+Every case states the decision it must get and which check must fail (signed-pdf.md §8 policy); none may crash
+or hang. 130 must be rejected. Two go to manual review because, to the checker, they are unsigned uploads (the
+policy for those): a decompression bomb on a page whose text is never needed (so never inflated) and a signature
+removed from the AcroForm by a later update. One control case must still be accepted: a changed byte in the
+unused zero padding of the signature's /Contents, which is outside both the signed bytes and the CMS.
 
 Which path runs each case:
-- cases marked ``sandbox`` (run with ``cpu_seconds=3``: decompression bombs, huge / deep / cyclic page trees, huge object graphs, deep
-  nesting, a self-referencing /Prev xref chain that sends pypdf 3.17 into an endless loop) go through the public
-  ``check_pdf``: a child process with CPU, memory and wall-clock limits. They run once per session, two at a
-  time, in the ``sandbox_verdicts`` fixture; each parametrised test then asserts its own verdict.
+- cases marked ``sandbox`` (run with ``cpu_seconds=3``: decompression bombs incl. LZW, huge / deep / cyclic page
+  trees, huge object graphs, deep nesting, a self-referencing /Prev xref chain that sends pypdf 3.17 into an
+  endless loop) go through the public ``check_pdf``: a child process with CPU, memory and wall-clock limits.
+  They run once per session, two at a time, in the ``sandbox_verdicts`` fixture; each parametrised test then
+  asserts its own verdict.
 - every other case (cheap to parse) runs in-process through ``api._check_in_process``, which runs the very same
   checks (``_worker.run_checks``) without spawning a process. The subprocess path itself is additionally covered
   for a representative mix of these (non-PDF, truncated, encrypted, JavaScript, tampered signature) by
@@ -605,6 +609,7 @@ IN_PROCESS = sorted(name for name, case in CASES.items() if not case.sandbox)
 def test_corpus_is_large_enough():
 	assert len(CASES) >= 100
 	assert len(SANDBOX) >= 15
+	assert sum(case.decision == REJECT for case in CASES.values()) >= 125
 
 
 def _assert_verdict(name: str, verdict, seconds: float | None = None):
