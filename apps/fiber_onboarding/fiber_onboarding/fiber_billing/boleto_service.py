@@ -795,11 +795,18 @@ def expire_overdue(today=None) -> list[str]:
 	)
 	expired = []
 	for name in names:
-		status = _lock_boleto(name)
-		if status not in OPEN_STATUSES:
-			continue
-		doc = frappe.get_doc(BOLETO, name)
-		doc.status = "Expired"
-		doc.save(ignore_permissions=True)
-		expired.append(name)
+		# one broken boleto never stops the others: its change is undone and logged
+		frappe.db.savepoint("fo_expire_boleto")
+		try:
+			if _lock_boleto(name) not in OPEN_STATUSES:
+				continue
+			doc = frappe.get_doc(BOLETO, name)
+			doc.status = "Expired"
+			doc.save(ignore_permissions=True)
+			expired.append(name)
+		except Exception:
+			frappe.db.rollback(save_point="fo_expire_boleto")
+			frappe.log_error(
+				title=f"Boleto expiry failed: {name}", reference_doctype=BOLETO, reference_name=name
+			)
 	return expired
