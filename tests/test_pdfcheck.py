@@ -216,6 +216,9 @@ def test_accept_chain_with_intermediate_ca_and_document_timestamp():
 	verdict = _check_in_process(data, **expect(pki, trust_roots=[icp_root(pki)]))
 	assert verdict.decision == ACCEPT, verdict.checks
 	signature, stamp = verdict.signatures
+	# a second (renewal) timestamp: earlier revisions had as many signature fields as the file has now
+	renewed = _check_in_process(pf.doc_timestamp(data, pki), **expect(pki, trust_roots=[icp_root(pki)]))
+	assert renewed.decision == ACCEPT and len(renewed.signatures) == 3
 	assert signature["modification_level"] == "LTA_UPDATES" and signature["coverage"] == "ENTIRE_REVISION"
 	assert "AC Intermediaria" in signature["signer"]["issuer"]
 	assert stamp["kind"] == "timestamp" and stamp["intact"] and stamp["coverage"] == "ENTIRE_FILE"

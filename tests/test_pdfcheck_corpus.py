@@ -1,10 +1,10 @@
 """Bad-PDF corpus for ``fiber_onboarding.core.pdfcheck``: 133 hostile or broken uploads, all generated here.
 
 Every case states the decision it must get and which check must fail (signed-pdf.md §8 policy); none may crash
-or hang. 130 must be rejected. Two go to manual review because, to the checker, they are unsigned uploads (the
-policy for those): a decompression bomb on a page whose text is never needed (so never inflated) and a signature
-removed from the AcroForm by a later update. One control case must still be accepted: a changed byte in the
-unused zero padding of the signature's /Contents, which is outside both the signed bytes and the CMS.
+or hang. 131 must be rejected. One goes to manual review because, to the checker, it is an unsigned upload (the
+policy for those): a decompression bomb on a page whose text is never needed (so never inflated). One control
+case must still be accepted: a changed byte in the unused zero padding of the signature's /Contents, which is
+outside both the signed bytes and the CMS.
 
 Which path runs each case:
 - cases marked ``sandbox`` (run with ``cpu_seconds=3``: decompression bombs incl. LZW, huge / deep / cyclic page
@@ -577,8 +577,8 @@ def tampered_cases() -> dict[str, Case]:
 	out["changed-then-resigned"] = Case(resigned, REJECT, sig_fail)
 	out["signature-stripped-from-acroform"] = Case(
 		pf.append_update(signed, {}, root_override=re.sub(r"/AcroForm \d+ 0 R", "", cat_text)),
-		REVIEW,  # no signature left in the current revision = an unsigned upload: manual review, never accept
-		(),
+		REJECT,  # the earlier revision was signed: a later update removed the signature
+		sig_fail,
 	)
 	return out
 

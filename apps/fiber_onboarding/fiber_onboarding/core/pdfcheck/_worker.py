@@ -220,7 +220,8 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 		if budget.hit:
 			raise C.LimitExceeded(budget.hit)
 		result["signatures"] = statuses
-		out.append(S.check_signatures(statuses, sig_error, has_sig_dicts=_has_sig_fields(reader)))
+		earlier = S.signatures_in_earlier_revisions(ph_reader) if not sig_error else 0
+		out.append(S.check_signatures(statuses, sig_error, _has_sig_fields(reader), earlier=earlier))
 		stats["t_signatures"] = round(time.monotonic() - started, 3)
 		# 6. contract code, in the signed revision when later updates follow the signature
 		text_reader, text_pages = reader, picked

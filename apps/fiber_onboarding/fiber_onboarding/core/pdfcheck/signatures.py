@@ -247,6 +247,30 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 	return statuses, None
 
 
+def signatures_in_earlier_revisions(reader, max_revisions: int = 30) -> int:
+	"""The most signed signature fields any earlier revision had (top-level AcroForm fields with a value).
+
+	More than the current file has means a later update removed a signature, which no signing tool does."""
+	most = 0
+	try:
+		total = min(reader.total_revisions, max_revisions)
+		for revision in range(max(total - 1, 0)):
+			root = reader.get_historical_root(revision)
+			form = root.get("/AcroForm")
+			form = form.get_object() if form is not None else None
+			fields = form.get("/Fields") if hasattr(form, "get") else None
+			fields = fields.get_object() if fields is not None else []
+			count = 0
+			for ref in list(fields)[:1000]:
+				field = ref.get_object()
+				if hasattr(field, "get") and field.get("/FT") == "/Sig" and "/V" in field:
+					count += 1
+			most = max(most, count)
+	except Exception as exc:
+		reraise_fatal(exc)
+	return most
+
+
 def _status_fields(status) -> dict:
 	"""The audit fields of a pyHanko status (signature or document timestamp)."""
 	bottom_line = getattr(status, "bottom_line", None)  # document timestamps have none: intact and valid
@@ -294,8 +318,18 @@ def _describe_changes(coverage: str | None, level: str | None) -> str:
 	return text
 
 
-def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: bool) -> dict:
-	"""The ``signatures`` row: integrity and modification rules only (trust and identity have their own rows)."""
+def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: bool, earlier: int = 0) -> dict:
+	"""The ``signatures`` row: integrity and modification rules only (trust and identity have their own rows).
+
+	``earlier``: signatures an earlier revision had (``signatures_in_earlier_revisions``)."""
+	current = len(statuses)  # signatures and document timestamps alike are /Sig fields with a value
+	if not error and earlier > current:
+		return row(
+			"signatures",
+			FAIL,
+			"Uma assinatura presente numa versão anterior do arquivo foi removida depois: arquivo adulterado. "
+			"Envie o arquivo gerado pelo assinador, sem editá-lo.",
+		)
 	if error:
 		if has_sig_dicts:
 			return row(
