@@ -102,7 +102,8 @@ def add_contact(customer: str, full_name: str, email: str | None = None, phone: 
 		)
 		if same:
 			return same[0]
-	return _create_contact(customer, full_name, email, phone, None)
+	# not primary: the customer's primary contact stays the legal responsible
+	return _create_contact(customer, full_name, email, phone, None, primary=False)
 
 
 def _address_line1(address: dict) -> str:
@@ -140,7 +141,12 @@ def _create_address(customer: str, title: str, address: dict, email: str | None,
 
 
 def _create_contact(
-	customer: str, full_name: str, email: str | None, phone: str | None, user: str | None
+	customer: str,
+	full_name: str,
+	email: str | None,
+	phone: str | None,
+	user: str | None,
+	primary: bool = True,
 ) -> str:
 	first_name, _sep, last_name = (full_name or customer).partition(" ")
 	doc = frappe.get_doc(
@@ -148,7 +154,7 @@ def _create_contact(
 			"doctype": "Contact",
 			"first_name": first_name,
 			"last_name": last_name,
-			"is_primary_contact": 1,
+			"is_primary_contact": 1 if primary else 0,
 			"user": user if user and frappe.db.exists("User", user) else None,
 			"links": [{"link_doctype": "Customer", "link_name": customer}],
 		}

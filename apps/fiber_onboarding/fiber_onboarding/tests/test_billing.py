@@ -99,6 +99,14 @@ class TestBilling(TestCase):
 		customer = frappe.get_doc("Customer", case.customer)
 		self.assertEqual([p.user for p in customer.portal_users], [case.portal_user])
 		self.assertEqual(customer.customer_type, "Company")
+		from fiber_onboarding.adapters.erpnext_accounting import add_contact
+
+		tech = add_contact(
+			case.customer, "Técnico Responsável", "ti@cliente.example.com", "+55 11 98888-0000"
+		)
+		self.assertEqual(add_contact(case.customer, "Outro", "ti@cliente.example.com"), tech)
+		self.assertNotEqual(tech, customer.customer_primary_contact)
+		self.assertEqual(frappe.db.get_value("Contact", tech, "is_primary_contact"), 0)
 		address = frappe.get_doc("Address", customer.customer_primary_address)
 		self.assertEqual(address.country, "Brazil")
 		self.assertEqual(address.pincode, "01310-100")
