@@ -1,7 +1,7 @@
-"""Bad-PDF corpus for ``fiber_onboarding.core.pdfcheck``: 133 hostile or broken uploads, all generated here.
+"""Bad-PDF corpus for ``fiber_onboarding.core.pdfcheck``: 134 hostile or broken uploads, all generated here.
 
 Every case states the decision it must get and which check must fail (signed-pdf.md §8 policy); none may crash
-or hang. 131 must be rejected. One goes to manual review because, to the checker, it is an unsigned upload (the
+or hang. 132 must be rejected. One goes to manual review because, to the checker, it is an unsigned upload (the
 policy for those): a decompression bomb on a page whose text is never needed (so never inflated). One control
 case must still be accepted: a changed byte in the unused zero padding of the signature's /Contents, which is
 outside both the signed bytes and the CMS.
@@ -580,7 +580,33 @@ def tampered_cases() -> dict[str, Case]:
 		REJECT,  # the earlier revision was signed: a later update removed the signature
 		sig_fail,
 	)
+	out["five-hundred-updates-after-signing"] = Case(_many_updates(signed, 500), REJECT, sig_fail)
 	return out
+
+
+def _many_updates(pdf: bytes, count: int) -> bytes:
+	"""``count`` tiny incremental updates (each rewrites one object), chained by /Prev."""
+	out = bytearray(pdf)
+	prev = pf._last_startxref(pdf)
+	size = pf.next_free(pdf)
+	root = pf.catalog_text(pdf)[0]
+	for i in range(count):
+		at = len(out)
+		out += b"%d 0 obj\n(revisao %d)\nendobj\n" % (size, i)
+		xref_at = len(out)
+		out += (
+			b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+			% (
+				size,
+				at,
+				size + 1,
+				root,
+				prev,
+				xref_at,
+			)
+		)
+		prev = xref_at
+	return bytes(out)
 
 
 def all_cases() -> dict[str, Case]:
