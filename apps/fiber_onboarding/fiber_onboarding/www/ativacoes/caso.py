@@ -83,7 +83,8 @@ def _documents(case, docs) -> list[dict]:
 			"title": _("Boleto of the setup fee"),
 			"status": _(boleto.status),
 			"info": _("{0}, due {1}").format(
-				fmt_money(boleto.amount, currency="BRL"), format_when(boleto.due_date)
+				fmt_money(boleto.amount, precision=2, currency="BRL", format="#.###,##"),
+				format_when(boleto.due_date),
 			),
 			"links": [
 				{"label": _("Open boleto"), "url": "/boleto?" + urlencode({"name": boleto.name})},
