@@ -516,3 +516,24 @@ class TestFunnelReport(TestCase):
 				report.execute({"from_date": "2020-03-01", "to_date": "2020-03-31"})
 		finally:
 			frappe.set_user("Administrator")
+
+
+class TestDemo(TestCase):
+	"""The demo data: every stage reached through the real services of every module."""
+
+	def test_a_case_in_every_stage_and_idempotent(self):
+		from fiber_onboarding.setup.demo import make_demo
+
+		result = make_demo()
+		self.assertEqual(set(result["cases"]), set(process.STAGES))
+		for stage, name in result["cases"].items():
+			self.assertEqual(frappe.db.get_value(CASE, name, "stage"), stage, name)
+		active = frappe.get_doc(CASE, result["cases"]["Active"])
+		self.assertEqual(frappe.db.get_value("Circuit", active.circuit, "workflow_state"), "Active")
+		self.assertEqual(frappe.db.get_value("Fiber Contract", active.contract, "workflow_state"), "Accepted")
+		self.assertEqual(active.sla_status, "Met")
+		self.assertTrue(frappe.db.get_value(CASE, result["cases"]["Cancelled"], "cancelled"))
+		self.assertEqual(
+			frappe.db.get_value("Fiber Proposal", "DEMO-P-APROVADA", "workflow_state"), "Approved"
+		)
+		self.assertEqual(make_demo()["cases"], result["cases"])
