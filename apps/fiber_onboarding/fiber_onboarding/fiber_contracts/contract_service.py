@@ -462,8 +462,8 @@ def run_checks(contract: str, upload: str):
 
 	doc = frappe.get_doc(CONTRACT, contract)
 	row = next((r for r in doc.uploads if r.name == upload), None)
-	if not row or row.status != PENDING or row.decision:
-		return  # already checked (a rerun of the job) or superseded
+	if not row or row.decision:
+		return  # already checked (a rerun of the job)
 
 	file_name = frappe.db.get_value(
 		"File", {"file_url": row.file, "attached_to_doctype": CONTRACT, "attached_to_name": doc.name}
@@ -503,7 +503,10 @@ def run_checks(contract: str, upload: str):
 	if decision == "Accept" and any(c.get("outcome") != "pass" for c in checks):
 		decision = "Review"  # auto-acceptance only when everything passed
 	row.decision = decision
-	row.status = CHECKED
+	if (
+		row.status == PENDING
+	):  # a superseded or already rejected upload keeps its status, and gets its verdict
+		row.status = CHECKED
 	row.checked_on = now_datetime()
 	row.signer = _summarise_signer(verdict.signer)
 	is_latest = doc.latest_upload == row.name
@@ -513,7 +516,7 @@ def run_checks(contract: str, upload: str):
 	doc.flags.ignore_permissions = True
 	doc.save()
 
-	if not is_latest or doc.workflow_state != SIGNED_UPLOADED:
+	if not is_latest or row.status != CHECKED or doc.workflow_state != SIGNED_UPLOADED:
 		return
 	if decision == "Accept":
 		accept(

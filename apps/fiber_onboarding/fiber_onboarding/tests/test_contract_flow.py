@@ -121,10 +121,14 @@ class TestContractFlow(FrappeTestCase):
 		frappe.set_user("Administrator")
 		cls.pki = factory.make_pki()
 		factory.trust_test_root(cls.pki)
+		# users once per class (Frappe throttles user creation per minute on the shared site)
+		cls.portal_user = factory.make_portal_user()
+		cls.stranger = factory.make_portal_user()
+		cls.sales = make_staff("Fiber Sales")
+		cls.finance = make_staff("Fiber Finance")
 
 	def setUp(self):
 		frappe.set_user("Administrator")
-		self.portal_user = factory.make_portal_user()
 		self.case = factory.make_case(self.portal_user)
 		self.contract = service.create_and_send_contract(self.case)
 
@@ -262,19 +266,17 @@ class TestContractFlow(FrappeTestCase):
 		self.assertEqual(c.latest_decision, "Review")
 		self.assertFalse(c.received_on)
 
-		finance = make_staff("Fiber Finance")
-		frappe.set_user(finance)
+		frappe.set_user(self.finance)
 		with self.assertRaises(frappe.PermissionError):
 			api.accept_contract(c.name)
 
-		sales = make_staff("Fiber Sales")
-		frappe.set_user(sales)
+		frappe.set_user(self.sales)
 		result = api.accept_contract(c.name)
 		frappe.set_user("Administrator")
 		c = self.reload()
 		self.assertEqual(result["state"], service.ACCEPTED)
 		self.assertEqual(c.workflow_state, service.ACCEPTED)
-		self.assertEqual(c.uploads[0].reviewed_by, sales)
+		self.assertEqual(c.uploads[0].reviewed_by, self.sales)
 		self.assertEqual(c.uploads[0].status, service.UPLOAD_ACCEPTED)
 		self.assertEqual(getdate(c.received_on), getdate(c.uploads[0].uploaded_on))
 		self.assertEqual(
@@ -287,8 +289,7 @@ class TestContractFlow(FrappeTestCase):
 		upload(self.signed(pki=factory.make_pki(root_cn="AC Desconhecida")), token=token_of(self.contract))
 		self.assertEqual(self.reload().latest_decision, "Review")
 
-		sales = make_staff("Fiber Sales")
-		frappe.set_user(sales)
+		frappe.set_user(self.sales)
 		with self.assertRaises(service.ContractStateError):
 			api.reject_contract(self.contract.name, "   ")
 		api.reject_contract(self.contract.name, "Assinatura feita com certificado não reconhecido.")
@@ -435,9 +436,8 @@ class TestContractFlow(FrappeTestCase):
 		upload_file = frappe.get_doc("File", {"file_url": row.file, "attached_to_name": c.name})
 		issued_file = frappe.get_doc("File", {"file_url": c.issued_file, "attached_to_name": c.name})
 
-		stranger = factory.make_portal_user()
-		factory.make_case(stranger)  # a customer of their own
-		frappe.set_user(stranger)
+		factory.make_case(self.stranger)  # a customer of their own
+		frappe.set_user(self.stranger)
 		with self.assertRaises(frappe.PermissionError) as ctx:
 			upload(self.signed(), contract=c.name)
 		self.assertEqual(ctx.exception.http_status_code, 403)
