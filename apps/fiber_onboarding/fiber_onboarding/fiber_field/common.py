@@ -65,7 +65,10 @@ def guard_service_states(doc, service_states: dict[str, str]):
 	if is_announced(doc.doctype, doc.name, new):
 		return
 	frappe.throw(
-		_('Use the "{0}" button: this step has to be done by the system.').format(_(service_states[new])),
+		_(
+			'Use "{0}" in the "{1}" menu of the form: this step does more than change the state '
+			"(e-mails, dates, checks)."
+		).format(_(service_states[new]), _("Process")),
 		ServiceOnlyTransitionError,
 		title=_("Not allowed"),
 	)
