@@ -104,7 +104,10 @@ def get_context(context):
 			"uploaded_on": format_datetime(row.uploaded_on) if row.uploaded_on else "",
 			"file_name": row.file_name,
 			"status": UPLOAD_STATUS_LABELS.get(row.status, row.status),
-			"decision": DECISION_LABELS.get(row.decision) if row.decision else None,
+			# the checker's verdict while it still matters; after a staff decision the status says it all
+			"decision": DECISION_LABELS.get(row.decision)
+			if row.decision and row.status == service.CHECKED
+			else None,
 			"checks": [
 				{
 					"outcome": OUTCOME_LABELS.get(c.outcome, c.outcome),

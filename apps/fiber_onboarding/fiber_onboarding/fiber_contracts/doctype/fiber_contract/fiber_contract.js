@@ -78,7 +78,6 @@ function fo_render_verdict(frm) {
 					${esc(__("SHA-256"))}: <code>${esc(latest.sha256 || "")}</code>
 				</span>
 			</p>
-			${latest.signer ? `<p class="small" style="white-space: pre-line">${esc(latest.signer)}</p>` : ""}
 			${
 				rows
 					? `<table class="table table-bordered table-condensed small">
