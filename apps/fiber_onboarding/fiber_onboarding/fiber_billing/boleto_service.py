@@ -193,12 +193,23 @@ def sync_bank_registrations() -> list[str]:
 		pluck="name",
 	)
 	for name in names:
-		doc = frappe.get_doc(BOLETO, name)
-		agreement = frappe.get_doc("Fiber Bank Agreement", doc.bank_agreement)
-		before = doc.status
-		apply_registration(doc, bank_registration.query(doc, agreement))
-		if doc.status != before:
-			changed.append(name)
+		frappe.db.savepoint("fo_sync_boleto")
+		try:
+			doc = frappe.get_doc(BOLETO, name)
+			agreement = frappe.get_doc("Fiber Bank Agreement", doc.bank_agreement)
+			if not bank_registration.uses_bank_api(agreement):
+				continue
+			before = doc.status
+			apply_registration(doc, bank_registration.query(doc, agreement))
+			if doc.status != before:
+				changed.append(name)
+		except Exception:
+			frappe.db.rollback(save_point="fo_sync_boleto")
+			frappe.log_error(
+				title=f"Boleto registration sync failed: {name}",
+				reference_doctype=BOLETO,
+				reference_name=name,
+			)
 	return changed
 
 

@@ -334,6 +334,7 @@ class TestBilling(TestCase):
 
 		payload = _pix_payload()
 		calls = []
+		offline = False
 
 		class FakeBankApi(bankapi.BankRegistrar):
 			def _result(self, request, status):
@@ -351,6 +352,8 @@ class TestBilling(TestCase):
 
 			def register(self, request):
 				calls.append(("register", request.item.movement))
+				if offline:
+					raise bankapi.BankApiError("Banco fora do ar.")
 				return self._result(request, "registered")
 
 			def query(self, request):
@@ -382,6 +385,19 @@ class TestBilling(TestCase):
 		self.assertEqual(calls[-2:], [("register", "01"), ("cancel", "02")])
 		self.assertEqual(new.status, "Registered")
 		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Cancelled")
+
+		# the bank is down when the boleto is issued: it waits (never in a CNAB file), then the sync registers it
+		offline = True
+		_case, waiting = self.issue("900.00")
+		waiting.reload()
+		self.assertEqual((waiting.status, waiting.registration_channel), ("Submitted", "Bank API"))
+		self.assertTrue(
+			frappe.db.exists("Comment", {"reference_name": waiting.name, "comment_type": "Comment"})
+		)
+		self.assertNotIn(waiting.name, [n for n, _m in boleto_service.pending_for_remessa(agreement.name)])
+		offline = False
+		self.assertIn(waiting.name, boleto_service.sync_bank_registrations())
+		self.assertEqual(frappe.db.get_value("Fiber Boleto", waiting.name, "status"), "Registered")
 
 	# -- finance actions ------------------------------------------------------------------------------------
 	def test_mark_paid_manually_needs_finance(self):
