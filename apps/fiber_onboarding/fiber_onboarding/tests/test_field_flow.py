@@ -442,14 +442,29 @@ class TestFieldFlow(TestCase):
 		internal_survey_done(project)
 		project = project_service.register_internal_passage(project, nowdate())
 		project.append(
-			"tasks", {"phase": "Internal", "task": "Lançar cabo óptico no shaft", "status": "Open"}
+			"tasks",
+			{
+				"phase": "Internal",
+				"task": "Lançar cabo óptico no shaft",
+				"status": "Open",
+				"responsible": "Administrator",
+			},
 		)
 		project.append("tasks", {"phase": "External", "task": "Emenda na CEO-01", "status": "Open"})
 		project.save(ignore_permissions=True)
 		with self.assertRaises(project_service.OpenTasksError):
 			project_service.start_external_execution(project)
+		todo = {
+			"reference_type": "Fiber Project",
+			"reference_name": project.name,
+			"allocated_to": "Administrator",
+		}
+		self.assertEqual(frappe.db.get_value("ToDo", todo, "status"), "Open")  # on the responsible's list
+		project.save(ignore_permissions=True)
+		self.assertEqual(frappe.db.count("ToDo", todo), 1)  # saved again: no duplicate
 		project.tasks[0].status = "Done"
 		project.save(ignore_permissions=True)
+		self.assertEqual(frappe.db.get_value("ToDo", todo, "status"), "Closed")
 		self.assertEqual(getdate(project.tasks[0].done_on), getdate(nowdate()))
 
 		def mails_to_customer():

@@ -43,3 +43,35 @@ class FiberProject(Document):
 	def on_update(self):
 		if self.has_value_changed("workflow_state"):
 			refresh_case_stage(self.onboarding)
+		self.sync_task_todos()
+
+	def sync_task_todos(self):
+		"""Each open task with a responsible is on that user's ToDo list (closed with the task)."""
+		for row in self.tasks:
+			if not row.responsible:
+				continue
+			description = _("Project {0}, {1} execution: {2}").format(self.name, _(row.phase), row.task)
+			filters = {
+				"reference_type": self.doctype,
+				"reference_name": self.name,
+				"allocated_to": row.responsible,
+			}
+			# the text is in the saving user's language: match on the task, which is data
+			existing = frappe.db.get_value(
+				"ToDo", {**filters, "status": "Open", "description": ("like", f"%: {row.task}")}, "name"
+			)
+			if row.status in ("Open", "In Progress"):
+				if not existing:
+					frappe.get_doc(
+						{
+							"doctype": "ToDo",
+							**filters,
+							"description": description,
+							"date": row.planned_date,
+							"assigned_by": frappe.session.user,
+						}
+					).insert(ignore_permissions=True)
+			elif existing:
+				frappe.db.set_value(
+					"ToDo", existing, "status", "Closed" if row.status == "Done" else "Cancelled"
+				)
