@@ -240,6 +240,8 @@ class World:
 		frappe.db.set_value(doctype, name, "workflow_state", state)
 		if doctype == "Fiber Contract" and state == "Signed Uploaded":
 			frappe.db.set_value(doctype, name, "rejection_reason", "Assinatura ilegível")
+		if doctype == "Fiber Proposal":
+			frappe.db.set_value(doctype, name, "lost_reason", "Cliente escolheu outro fornecedor")
 		return frappe.get_doc(doctype, name)
 
 
@@ -398,6 +400,25 @@ class TestEveryTransitionByRole(TestCase):
 	def test_circuit_transitions(self):
 		for t in process.CIRCUIT_WORKFLOW.transitions:
 			self.check_transition("Circuit", t)
+
+	def test_lost_needs_a_reason_and_registered_terms_are_frozen(self):
+		doc = self.world.put("Fiber Proposal", "Sent")
+		frappe.db.set_value("Fiber Proposal", doc.name, "lost_reason", None)
+		with self.assertRaises(frappe.ValidationError):
+			take(
+				frappe.get_doc("Fiber Proposal", doc.name),
+				"Mark Lost",
+				"Lost",
+				user=self.users[process.SALES],
+			)
+		self.assertEqual(frappe.db.get_value("Fiber Proposal", doc.name, "workflow_state"), "Sent")
+		doc = self.world.put("Fiber Proposal", "Registered")
+		doc.setup_fee = 1
+		with self.assertRaises(frappe.ValidationError):
+			doc.save(ignore_permissions=True)
+		doc.reload()
+		doc.contact_name = "Outro contato"
+		doc.save(ignore_permissions=True)
 
 	def test_state_cannot_be_assigned_directly(self):
 		doc = self.world.put("Fiber Proposal", "Draft")

@@ -18,6 +18,19 @@ class ProposalError(frappe.ValidationError):
 	"""Invalid proposal data."""
 
 
+# the commercial terms the customer registered with
+FROZEN_FIELDS = (
+	"cnpj",
+	"bandwidth_mbps",
+	"term_months",
+	"sla_business_days",
+	"setup_fee",
+	"monthly_fee",
+	"valid_until",
+	"terms",
+)
+
+
 def _check(fn, value, label):
 	try:
 		return fn(value)
@@ -33,6 +46,8 @@ class FiberProposal(Document):
 	def validate(self):
 		self.validate_identity()
 		self.validate_terms()
+		self.validate_frozen_terms()
+		self.validate_lost_reason()
 		enforce_gates(self)
 
 	def validate_identity(self):
@@ -63,6 +78,31 @@ class FiberProposal(Document):
 			frappe.throw(_("The monthly fee cannot be negative."), ProposalError, title=_("Invalid data"))
 		if self.is_new() and self.valid_until and getdate(self.valid_until) < getdate(nowdate()):
 			frappe.throw(_("The validity date is in the past."), ProposalError, title=_("Invalid data"))
+
+	def validate_frozen_terms(self):
+		"""A registered proposal is what the customer signed up for: its terms no longer change."""
+		before = self.get_doc_before_save()
+		if before is None or before.workflow_state != process.ProposalState.REGISTERED:
+			return
+		changed = [
+			self.meta.get_label(f)
+			for f in FROZEN_FIELDS
+			if str(before.get(f) or "") != str(self.get(f) or "")
+		]
+		if changed:
+			frappe.throw(
+				_("A registered proposal cannot change: {0}.").format(", ".join(_(c) for c in changed)),
+				ProposalError,
+				title=_("Invalid data"),
+			)
+
+	def validate_lost_reason(self):
+		if self.workflow_state == process.ProposalState.LOST and not (self.lost_reason or "").strip():
+			frappe.throw(
+				_("Fill in the lost reason before marking the proposal as lost."),
+				ProposalError,
+				title=_("Invalid data"),
+			)
 
 	@property
 	def is_expired(self) -> bool:
