@@ -282,10 +282,10 @@ def create_payment_entry(boleto, amount, credit_date) -> str:
 	bank_account = frappe.db.get_value("Fiber Bank Agreement", boleto.bank_agreement, "bank_account")
 	credit_date = getdate(credit_date)
 
+	# without party_amount the reference row keeps the invoice's real outstanding amount
 	pe = get_payment_entry(
 		"Sales Invoice",
 		boleto.sales_invoice,
-		party_amount=float(amount),
 		bank_account=bank_account,
 		reference_date=credit_date,
 		ignore_permissions=True,
@@ -295,8 +295,9 @@ def create_payment_entry(boleto, amount, credit_date) -> str:
 	pe.reference_date = credit_date
 	pe.paid_amount = float(amount)
 	pe.received_amount = float(amount)
-	if pe.references:
-		pe.references[0].allocated_amount = min(float(amount), flt(pe.references[0].outstanding_amount))
+	for row in pe.references:
+		# the whole invoice when enough was paid; anything above stays as the customer's unallocated credit
+		row.allocated_amount = min(float(amount), flt(row.outstanding_amount))
 	pe.remarks = _("Boleto {0}, nosso número {1}").format(boleto.name, boleto.nosso_numero)
 	pe.flags.ignore_permissions = True
 	pe.insert()

@@ -69,3 +69,11 @@ def retry_registration(name: str):
 	frappe.get_doc("Fiber Boleto", name).check_permission("write")
 	doc = boleto_service.retry_registration(name)
 	return {"name": doc.name, "status": doc.status}
+
+
+@frappe.whitelist(methods=["POST"])
+def accept_overpayment(name: str, resolution: str | None = None):
+	frappe.only_for(boleto_service.FINANCE_ROLES)
+	frappe.get_doc("Fiber Finance Exception", name).check_permission("write")
+	doc = boleto_service.accept_overpayment(name, resolution)
+	return {"boleto": doc.name, "status": doc.status, "payment_entry": doc.payment_entry}

@@ -743,6 +743,38 @@ def mark_paid_manually(boleto: str, amount, paid_on, credit_date=None):
 	return doc
 
 
+def accept_overpayment(exception: str, resolution: str | None = None):
+	"""Finance accepts a bank payment above the boleto amount (e.g. paid late with fine and interest): the whole
+	amount is received, the invoice is settled and the excess stays as the customer's unallocated credit."""
+	frappe.only_for(FINANCE_ROLES)
+	exc = frappe.get_doc("Fiber Finance Exception", exception)
+	received, expected = money(exc.received_amount), money(exc.expected_amount)
+	if (
+		exc.exception_type != "Amount Mismatch"
+		or exc.status != "Open"
+		or not exc.boleto
+		or received <= expected
+	):
+		frappe.throw(
+			_("Only an open amount mismatch with more than the boleto amount received can be accepted."),
+			BillingError,
+		)
+	status = _lock_boleto(exc.boleto)
+	if status == "Paid":
+		frappe.throw(_("Boleto {0} is already paid.").format(exc.boleto), AlreadyPaidError)
+	if status in ("Cancelled", "Draft"):
+		frappe.throw(_("A {0} boleto cannot be marked as paid.").format(_(status)), BillingError)
+	boleto = frappe.get_doc(BOLETO, exc.boleto)
+	credit_date = getdate(exc.credit_date or nowdate())
+	_mark_paid(boleto, received, credit_date, credit_date, source="Bank Return")
+	exc.status = "Resolved"
+	exc.resolution = resolution or _(
+		"Payment of {0} accepted; {1} above the boleto stays as customer credit."
+	).format(received, received - expected)
+	exc.save(ignore_permissions=True)
+	return boleto
+
+
 def reissue(boleto: str, new_due_date):
 	"""Replace an expired (or rejected) unpaid boleto: old one Cancelled, new one linked, invoice due date moved."""
 	frappe.only_for(FINANCE_ROLES)

@@ -251,6 +251,28 @@ class TestBilling(TestCase):
 		for exc in (mismatch, other):
 			self.assertTrue(frappe.db.exists("Fiber Notification Log", f"finance-exception:{exc.name}"))
 
+	def test_finance_accepts_a_late_payment_with_interest(self):
+		_case, boleto = self.issue("1500.00")
+		today = getdate(nowdate())
+		retorno, _text = _import(
+			[retorno_item(boleto.retorno_key, "06", "1500.00", "1531.50", today, today, boleto.due_date)]
+		)
+		exc = retorno.rows[0].finance_exception
+		self.assertEqual(retorno.rows[0].outcome, "Amount Mismatch")
+		self.assertEqual(_payment_entries(boleto), [])
+
+		paid = boleto_service.accept_overpayment(exc)
+		self.assertEqual(paid.status, "Paid")
+		self.assertEqual(Decimal(str(paid.paid_amount)), Decimal("1531.50"))
+		pe = frappe.get_doc("Payment Entry", paid.payment_entry)
+		self.assertEqual(Decimal(str(pe.paid_amount)), Decimal("1531.5"))
+		self.assertEqual(Decimal(str(pe.unallocated_amount)), Decimal("31.5"))
+		self.assertEqual(frappe.db.get_value("Sales Invoice", paid.sales_invoice, "status"), "Paid")
+		self.assertEqual(frappe.db.get_value("Fiber Finance Exception", exc, "status"), "Resolved")
+		with self.assertRaises(boleto_service.BillingError):
+			boleto_service.accept_overpayment(exc)
+		self.assertEqual(len(_payment_entries(paid)), 1)
+
 	def test_rejected_registration(self):
 		_case, boleto = self.issue()
 		retorno, _text = _import([retorno_item(boleto.retorno_key, "03", "1500.00", motives="48")])
