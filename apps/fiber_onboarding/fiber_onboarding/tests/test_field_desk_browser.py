@@ -216,6 +216,24 @@ class TestFieldDeskBrowser(TestCase):
 		self.assertIn("Next step: Register Internal Passage", headline)
 		self.assertIn("Schedule the internal survey", headline)
 
+		# the workflow's own Actions menu runs the same step (a dialog), never the bare state change
+		b.find_element(By.CSS_SELECTOR, ".actions-btn-group > button").click()
+		item = self._until(
+			lambda: next(
+				a
+				for a in b.find_elements(By.CSS_SELECTOR, ".actions-btn-group .dropdown-item")
+				if a.text.strip() == "Register Internal Passage"
+			),
+			message="no workflow action Register Internal Passage",
+		)
+		item.click()
+		self._until(
+			lambda: b.find_element(By.CSS_SELECTOR, ".modal.show [data-fieldname='passage_date']"),
+			message="the workflow action did not open the step's dialog",
+		)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Fiber Project", project2.name, "workflow_state"), "Approved")
+
 	@classmethod
 	def _cleanup(cls):
 		frappe.set_user("Administrator")

@@ -111,6 +111,24 @@ frappe.ui.form.on("Circuit", {
 	},
 });
 
+frappe.ui.form.on("Circuit", {
+	before_workflow_action(frm) {
+		// moves with side effects go through their service, never as a bare state change
+		const action = frm.selected_workflow_action;
+		if (action !== "Activate" && action !== "Start Test Phase") return;
+		frappe.dom.unfreeze();
+		frm.selected_workflow_action = null;
+		if (action === "Activate") {
+			fo_circuit_call(frm, "activate");
+		} else {
+			frappe.msgprint(
+				__("The test phase starts when the implementation report is sent from the Fiber Project.")
+			);
+		}
+		return Promise.reject(new Error("fo: handled by the service"));
+	},
+});
+
 frappe.ui.form.on("Circuit Optical Reading", {
 	readings_add(frm, cdt, cdn) {
 		frappe.model.set_value(cdt, cdn, "measured_on", frappe.datetime.now_datetime());
