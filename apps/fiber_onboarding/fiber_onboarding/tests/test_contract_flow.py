@@ -198,6 +198,32 @@ class TestContractFlow(FrappeTestCase):
 		for page in reader.pages:
 			self.assertIn(c.name, page.extract_text())
 
+	def test_staff_edits_to_the_print_format_reach_the_issued_pdf(self):
+		print_format = frappe.get_doc("Print Format", service.PRINT_FORMAT)
+		self.assertEqual(print_format.doc_type, "Fiber Contract")
+		self.assertEqual(print_format.standard, "No")  # editable in the desk without developer mode
+		print_format.html += "<p>Cláusula adicional de teste {{ doc.name }}.</p>"
+		print_format.save()
+		c = service.create_and_send_contract(factory.make_case(self.portal_user))
+		text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(self.issued_pdf(c))).pages)
+		self.assertIn(f"Cláusula adicional de teste {c.name}.", " ".join(text.split()))
+
+	def test_resend_gives_a_fresh_link_by_email(self):
+		frappe.set_user(self.finance)
+		with self.assertRaises(frappe.PermissionError):
+			api.resend_contract(self.contract.name)
+		frappe.set_user(self.sales)
+		api.resend_contract(self.contract.name)
+		frappe.set_user("Administrator")
+		mails = queued_mails(self.contract.name)
+		self.assertEqual(len(mails), 2)
+		self.assertEqual(mails[1]["recipients"], [self.contract.legal_email])
+		self.assertIn("/contrato/enviar?token=", mails[1]["html"])
+		keys = frappe.get_all("Fiber Notification Log", {"reference_name": self.contract.name}, pluck="key")
+		self.assertEqual(
+			sorted(keys), [f"fo_contract:{self.contract.name}", f"fo_contract:{self.contract.name}:1"]
+		)
+
 	# --- upload, checks, decisions ---------------------------------------------------------------------------
 
 	def test_signed_upload_accepted_automatically_sets_case_receipt_date(self):
@@ -326,6 +352,13 @@ class TestContractFlow(FrappeTestCase):
 		self.assertIn("contract_code", {x.check for x in failed})
 		self.assertIn(c.name, queued_mails(c.name)[-1]["subject"])
 		self.assertEqual(queued_mails(c.name)[-1]["recipients"], [c.legal_email])
+		# nothing left for staff to accept; a new upload is possible
+		frappe.set_user(self.sales)
+		with self.assertRaises(service.ContractStateError):
+			api.accept_contract(c.name)
+		frappe.set_user("Administrator")
+		upload(self.signed(), token=token_of(c))
+		self.assertEqual(self.reload().workflow_state, service.ACCEPTED)
 
 	# --- bad input ----------------------------------------------------------------------------------------------
 
