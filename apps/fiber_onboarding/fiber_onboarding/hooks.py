@@ -67,6 +67,10 @@ doc_events = {
 	doctype: {"validate": "fiber_onboarding.utils.gates.enforce_gates"}
 	for doctype in ("Fiber Proposal", "Fiber Contract", "Fiber Project", "Circuit")
 }
+# signed-contract trust roots: a root whose file does not match its SHA-256 pin is refused on save
+doc_events["Fiber Onboarding Settings"] = {
+	"validate": "fiber_onboarding.fiber_contracts.trust_roots.validate_trust_roots"
+}
 
 # ---------------------------------------------------------------------------------------------------------------
 # Portal

@@ -56,7 +56,6 @@ PENDING, CHECKED, UPLOAD_ACCEPTED, UPLOAD_REJECTED, SUPERSEDED = (
 )
 DECISIONS = {"accept": "Accept", "review": "Review", "reject": "Reject"}
 OUTCOMES = {"pass": "Pass", "warn": "Warn", "fail": "Fail"}
-TRUST_KINDS = {"ICP-Brasil": "icp-brasil", "gov.br": "gov.br", "Other": "other"}
 
 
 class ContractError(frappe.ValidationError):
@@ -381,37 +380,9 @@ def receive_upload(contract, content: bytes, filename: str | None, uploaded_by: 
 
 
 def load_trust_roots() -> tuple[list, list[str]]:
-	"""Enabled Fiber Trust Root rows of the settings as core TrustRoots; problems (pt-BR) for unusable rows."""
-	from fiber_onboarding.core.pdfcheck import TrustRoot
-	from fiber_onboarding.core.pdfcheck.model import TrustRootError
+	from fiber_onboarding.fiber_contracts.trust_roots import load_trust_roots as load
 
-	roots, problems = [], []
-	# read from the database, not the shared cache: a pin edited a moment ago must apply to the next check
-	for row in frappe.get_single(SETTINGS).get("trust_roots") or []:
-		if not cint(row.enabled):
-			continue
-		try:
-			if row.certificate:
-				data = frappe.get_doc("File", {"file_url": row.certificate}).get_content()
-			else:
-				data = (row.pem or "").encode()
-			if isinstance(data, str):
-				data = data.encode()
-			if not data:
-				raise ValueError("vazio")
-			root = TrustRoot(
-				label=row.label,
-				kind=TRUST_KINDS.get(row.kind, "other"),
-				pem_or_der=data,
-				sha256=(row.sha256 or "").strip().lower(),
-			)
-			root.check()  # TrustRootError (pt-BR) when unreadable or not matching its pin
-			roots.append(root)
-		except TrustRootError as e:
-			problems.append(str(e))
-		except Exception as e:
-			problems.append(f"Raiz de confiança {row.label} inutilizável: {e}")
-	return roots, problems
+	return load()
 
 
 SIGNER_LABELS = (

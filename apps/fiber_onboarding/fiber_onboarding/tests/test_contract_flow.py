@@ -284,6 +284,40 @@ class TestContractFlow(FrappeTestCase):
 		self.assertEqual(outcomes["signatures"], "Pass")
 		self.assertEqual(outcomes["trust"], "Pass")
 
+	def test_trust_root_pins_are_checked_on_save_and_at_check_time(self):
+		from fiber_onboarding.fiber_contracts.trust_roots import TrustRootConfigError, validate_trust_roots
+
+		use_pt_br()
+		self.assertIn(
+			"fiber_onboarding.fiber_contracts.trust_roots.validate_trust_roots",
+			frappe.get_hooks("doc_events")["Fiber Onboarding Settings"]["validate"],
+		)
+		settings = frappe.get_doc({"doctype": "Fiber Onboarding Settings"})  # in memory: only this row
+		row = settings.append(
+			"trust_roots",
+			{"label": "Raiz errada", "kind": "gov.br", "enabled": 1, "pem": self.pki.root_pem.decode()},
+		)
+		row.sha256 = "0" * 64
+		with self.assertRaises(TrustRootConfigError) as ctx:
+			validate_trust_roots(settings)
+		self.assertIn("não confere", str(ctx.exception))
+		row.sha256 = self.pki.root_sha256
+		validate_trust_roots(settings)  # the right pin passes
+		row.enabled = 0
+		row.sha256 = "0" * 64
+		validate_trust_roots(settings)  # a disabled row is not checked
+
+		# a wrong pin that reached the database anyway is reported on every check and blocks auto-acceptance
+		row.enabled = 1
+		row.parent = row.parenttype = "Fiber Onboarding Settings"
+		row.db_insert()
+		upload(self.signed(), token=token_of(self.contract))
+		c = self.reload()
+		self.assertEqual(c.latest_decision, "Review")
+		self.assertEqual(c.workflow_state, service.SIGNED_UPLOADED)
+		self.assertIn("trust_config", {x.check for x in c.checks if x.outcome == "Warn"})
+		frappe.db.delete("Fiber Trust Root", {"name": row.name})
+
 	def test_review_then_staff_accepts(self):
 		other_pki = factory.make_pki(root_cn="AC Desconhecida")  # not among the trust roots
 		upload(self.signed(pki=other_pki), token=token_of(self.contract))
