@@ -500,6 +500,9 @@ class TestFieldFlow(TestCase):
 		with self.assertRaises(FieldFlowError):  # no readings, no identifier
 			project_service.send_implementation_report(project)
 		circuit = ready_circuit(project)
+		# data typed by the customer is text in the PDF, never markup (nothing fetched, nothing injected)
+		hostile = 'Fibra <img src="http://169.254.169.254/x"> & Cia'
+		frappe.db.set_value(CASE, case.name, "company_name", hostile)
 		before = now_datetime()
 		project = project_service.send_implementation_report(project)
 		self.assertEqual(project.workflow_state, "Done")
@@ -529,6 +532,10 @@ class TestFieldFlow(TestCase):
 		self.assertIn(circuit.circuit_id, text)
 		self.assertIn("-21,30 dBm", text)
 		self.assertIn("CEO 24F", text)
+		# shown as text (Frappe's URL rewriting may touch the quoted part), and no image was fetched or embedded
+		self.assertIn("Fibra <img src=", text)
+		self.assertIn("> & Cia", text)
+		self.assertEqual(sum(len(p.images) for p in PdfReader(io.BytesIO(pdf)).pages), 0)
 		self.assertIn(format_cnpj(case.cnpj), text)
 		self.assertIn("01310-100", text)
 		self.assertTrue(
