@@ -21,7 +21,7 @@ def get_context(context):
 	if frappe.session.user == "Guest":
 		target = "/boleto" + (f"?name={quote(name)}" if name else "")
 		frappe.local.flags.redirect_location = "/login?redirect-to=" + quote(target, safe="")
-		raise frappe.Redirect
+		raise frappe.Redirect(302)  # temporary: after logging in the same address must show the boleto
 
 	if not name or not frappe.db.exists("Fiber Boleto", name):
 		raise frappe.DoesNotExistError(_("Boleto not found."))
