@@ -304,9 +304,10 @@ def send_invitation(user: str, case) -> bool:
 
 
 def _log_in(user: str):
-	"""Open a session for the new portal user so the boleto page opens right away (only inside a request)."""
+	"""Open a session for the new portal user so the boleto page opens right away (only inside a request, and
+	only for a visitor: someone already logged in keeps their own session)."""
 	login_manager = getattr(frappe.local, "login_manager", None)
-	if frappe.request and login_manager is not None and frappe.session.user != user:
+	if frappe.request and login_manager is not None and frappe.session.user == "Guest":
 		login_manager.login_as(user)
 
 
@@ -356,16 +357,17 @@ def register_customer(data: dict) -> dict:
 			message = _("The registration could not be completed now. Try again later or contact us.")
 		return {"ok": False, "errors": {}, "message": message}
 
+	session_user = frappe.session.user
 	_log_in(user)
 	case.reload()
 	redirect = f"/boleto?{urlencode({'name': case.boleto})}" if case.boleto else f"/ativacoes/{case.name}"
-	return {
-		"ok": True,
-		"errors": {},
-		"case": case.name,
-		"redirect": redirect,
-		"message": _("Registration received. Your boleto is ready."),
-	}
+	message = _("Registration received. Your boleto is ready.")
+	if session_user not in ("Guest", user) and not is_staff(session_user):
+		# a customer logged in with another account registered a company of someone else: the new portal user
+		# gets the invitation; this session cannot open that case
+		redirect = "/ativacoes"
+		message = _("Registration received. We sent the access to the portal to {0}.").format(email)
+	return {"ok": True, "errors": {}, "case": case.name, "redirect": redirect, "message": message}
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])

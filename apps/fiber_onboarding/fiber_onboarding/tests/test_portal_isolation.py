@@ -281,6 +281,19 @@ class TestPortalIsolation(TestCase):
 		self.assertEqual(case.portal_user, self.user_b)
 		self.assertIn(case.customer, portal.customers_of(self.user_b))
 
+	def test_a_logged_in_customer_registering_for_someone_else_stays_themselves(self):
+		cnpj = make_cnpj()
+		form = registration_form(make_approved_proposal(cnpj), cnpj)  # a new e-mail
+		frappe.set_user(self.user_b)
+		result = portal.register_customer(form)
+		self.assertEqual(frappe.session.user, self.user_b)
+		frappe.set_user("Administrator")
+		self.assertTrue(result["ok"], result)
+		self.assertEqual(result["redirect"], "/ativacoes")
+		case = frappe.get_doc(CASE, result["case"])
+		self.assertEqual(case.portal_user, form["legal_email"])
+		self.assertNotIn(case.customer, portal.customers_of(self.user_b))
+
 	# -----------------------------------------------------------------------------------------------------------
 	# The owner sees their case
 	# -----------------------------------------------------------------------------------------------------------
