@@ -432,8 +432,24 @@ class TestPortalIsolation(TestCase):
 		# B still sees B's own
 		self.assertIn(self.b["case"].name, frappe.get_list(CASE, pluck="name"))
 		self.assertTrue(frappe.has_permission(CASE, "read", self.b["case"]))
-		# the customer role never writes
-		self.assertFalse(frappe.has_permission(CASE, "write", self.b["case"]))
+		# the customer role only reads (and prints) its own documents: no write, and no e-mail through the
+		# document (Communication "make" would send any text to anyone from the company's account)
+		for doctype in ("Fiber Onboarding", "Fiber Boleto", "Fiber Contract", "Fiber Project", "Circuit"):
+			doc = self.b[{"Fiber Onboarding": "case"}.get(doctype, doctype.split()[-1].lower())]
+			self.assertTrue(frappe.has_permission(doctype, "read", doc), doctype)
+			for ptype in ("write", "create", "delete", "email", "share", "report", "export"):
+				self.assertFalse(frappe.has_permission(doctype, ptype, doc), f"{doctype} {ptype}")
+		from frappe.core.doctype.communication.email import make
+
+		with self.assertRaises(frappe.PermissionError):
+			make(
+				doctype="Fiber Project",
+				name=self.b["project"].name,
+				content="spam",
+				subject="spam",
+				recipients="someone@example.com",
+				send_email=1,
+			)
 
 	def test_foreign_files(self):
 		contract = self.a["contract"]
