@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, flt, get_url, getdate, now_datetime, nowdate
+from frappe.utils import add_days, add_to_date, flt, get_datetime, get_url, getdate, now_datetime, nowdate
 
 from fiber_onboarding.adapters import bank_registration
 from fiber_onboarding.adapters import erpnext_accounting as accounting
@@ -408,8 +408,12 @@ def import_retorno(content: bytes | str, filename: str):
 def start_import(retorno):
 	"""Queue the import of a stored CNAB Retorno (runs inline in tests)."""
 	name = retorno if isinstance(retorno, str) else retorno.name
-	status = frappe.db.get_value("CNAB Retorno", name, "status")
-	if status in ("Queued", "Processing", "Processed"):
+	status, modified = frappe.db.get_value("CNAB Retorno", name, ["status", "modified"])
+	# a job lost by the queue (never started, or its worker died) may be queued again after a while
+	stale = status in ("Queued", "Processing") and get_datetime(modified) < add_to_date(
+		now_datetime(), minutes=-30
+	)
+	if status == "Processed" or (status in ("Queued", "Processing") and not stale):
 		frappe.throw(_("Return {0} is already {1}.").format(name, _(status)), BillingError)
 	frappe.db.set_value("CNAB Retorno", name, "status", "Queued")
 	frappe.enqueue(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import frappe
-from frappe.utils import add_days, getdate, nowdate
+from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
 from fiber_onboarding.core.boleto import decode
 from fiber_onboarding.fiber_billing import boleto_service
@@ -330,6 +330,22 @@ class TestBilling(TestCase):
 		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Paid")
 		with self.assertRaises(boleto_service.BillingError):  # a processed return is never applied twice
 			start_retorno_import(retorno.name)
+		# a job the queue lost can be queued again after a while, never while it may still run
+		retorno.db_set("status", "Queued", update_modified=False)
+		with self.assertRaises(boleto_service.BillingError):
+			start_retorno_import(retorno.name)
+		frappe.db.set_value(
+			"CNAB Retorno",
+			retorno.name,
+			"modified",
+			add_to_date(now_datetime(), hours=-2),
+			update_modified=False,
+		)
+		start_retorno_import(retorno.name)
+		retorno.reload()
+		self.assertEqual(retorno.status, "Processed")
+		self.assertEqual(retorno.rows[0].outcome, "Already Paid")  # applied again: still exactly one payment
+		self.assertEqual(len(_payment_entries(frappe.get_doc("Fiber Boleto", boleto.name))), 1)
 		duplicate = frappe.get_doc({"doctype": "CNAB Retorno", "file": file_doc.file_url})
 		with self.assertRaises(DuplicateRetornoError):
 			duplicate.insert()

@@ -14,7 +14,10 @@ frappe.ui.form.on("CNAB Retorno", {
 		if (frm.doc.status === "Failed" && frm.doc.error_message) {
 			frm.dashboard.set_headline_alert(frappe.utils.escape_html(frm.doc.error_message), "red");
 		}
-		if (!frm.is_new() && ["Pending", "Failed"].includes(frm.doc.status)) {
+		const stale =
+			["Queued", "Processing"].includes(frm.doc.status) &&
+			moment(frm.doc.modified).isBefore(moment().subtract(30, "minutes"));
+		if (!frm.is_new() && (["Pending", "Failed"].includes(frm.doc.status) || stale)) {
 			frm.add_custom_button(__("Import"), () => {
 				frappe.call({
 					method: "fiber_onboarding.api.boleto.start_retorno_import",
