@@ -13,7 +13,7 @@ import dataclasses
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, format_datetime, get_datetime, now_datetime
+from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from fiber_onboarding.core import process
 from fiber_onboarding.fiber_field.common import (
@@ -176,7 +176,7 @@ def activation_blockers(circuit, early_close_reason: str | None = None, user: st
 	return render_all(process.activation_blockers(activation_facts(circuit, early_close_reason, user)))
 
 
-def activate_circuit(circuit, early_close_reason: str | None = None):
+def activate_circuit(circuit, early_close_reason: str | None = None, user: str | None = None):
 	"""Testing → Active once nothing blocks it; e-mails the customer that the link is ready (once).
 
 	Raises ActivationBlockedError listing every reason otherwise (the scheduler catches it and retries later).
@@ -185,7 +185,7 @@ def activate_circuit(circuit, early_close_reason: str | None = None):
 	if circuit.workflow_state == "Active" and circuit.activated_on:
 		return circuit
 	require_state(circuit, "Testing")
-	blockers = activation_blockers(circuit, early_close_reason)
+	blockers = activation_blockers(circuit, early_close_reason, user)
 	if blockers:
 		frappe.throw(
 			"<br>".join(blockers),
@@ -235,4 +235,4 @@ def early_close(circuit, reason: str, user: str | None = None):
 	circuit.add_comment(
 		"Comment", _("Test phase closed early by {0}: {1}").format(user, frappe.utils.escape_html(reason))
 	)
-	return activate_circuit(circuit, early_close_reason=reason)
+	return activate_circuit(circuit, early_close_reason=reason, user=user)

@@ -17,7 +17,7 @@ from datetime import date
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, format_date, getdate, now_datetime, nowdate
+from frappe.utils import format_date, getdate, now_datetime, nowdate
 
 from fiber_onboarding.core import documents
 from fiber_onboarding.fiber_field.common import (
