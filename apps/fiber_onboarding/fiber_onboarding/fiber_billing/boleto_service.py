@@ -22,6 +22,7 @@ from fiber_onboarding.core.boleto.banks import get_bank
 from fiber_onboarding.fiber_billing.doctype.fiber_bank_agreement.fiber_bank_agreement import (
 	allocate_nosso_numero,
 	bank_account_of,
+	lock_agreement,
 	next_remessa_sequence,
 )
 from fiber_onboarding.utils.mail import send_once, staff_recipients
@@ -287,31 +288,27 @@ def send_boleto_email(boleto, case=None):
 
 
 def pending_for_remessa(agreement: str) -> list[tuple[str, str]]:
-	"""(boleto, movement) pairs not yet sent: new registrations, and cancellations of registered boletos."""
-	new = frappe.get_all(
-		BOLETO,
-		filters={
-			"bank_agreement": agreement,
-			"status": "Submitted",
-			"remessa": ("is", "not set"),
-			"registration_channel": ("!=", bank_registration.BANK_API),
-		},
-		pluck="name",
-		order_by="creation asc",
+	"""(boleto, movement) pairs not yet sent: new registrations, and cancellations of registered boletos.
+
+	Locking reads (``FOR UPDATE``): they see the latest committed rows, not the transaction's snapshot, so a
+	remittance built right after another one never repeats its boletos.
+	"""
+	rows = frappe.db.sql(
+		f"""select name, status from `tab{BOLETO}`
+		where bank_agreement = %(agreement)s and (
+			(status = 'Submitted' and ifnull(remessa, '') = ''
+				and ifnull(registration_channel, '') != %(api)s)
+			or (status = 'Cancelled' and ifnull(remessa, '') != '' and registered_on is not null
+				and ifnull(cancellation_remessa, '') = '')
+		)
+		order by creation asc
+		for update""",
+		{"agreement": agreement, "api": bank_registration.BANK_API},
+		as_dict=True,
 	)
-	cancel = frappe.get_all(
-		BOLETO,
-		filters={
-			"bank_agreement": agreement,
-			"status": "Cancelled",
-			"remessa": ("is", "set"),
-			"registered_on": ("is", "set"),
-			"cancellation_remessa": ("is", "not set"),
-		},
-		pluck="name",
-		order_by="creation asc",
-	)
-	return [(n, "Registration") for n in new] + [(n, "Cancellation") for n in cancel]
+	new = [(r.name, "Registration") for r in rows if r.status == "Submitted"]
+	cancel = [(r.name, "Cancellation") for r in rows if r.status == "Cancelled"]
+	return new + cancel
 
 
 def build_remessa_file(agreement):
@@ -319,6 +316,8 @@ def build_remessa_file(agreement):
 	from fiber_onboarding.fiber_billing import cnab_adapter
 
 	agreement = _agreement(agreement if isinstance(agreement, str) else agreement.name)
+	# lock first, then read what is pending: two simultaneous "Generate" never put a boleto in two files
+	lock_agreement(agreement.name)
 	pending = pending_for_remessa(agreement.name)
 	if not pending:
 		frappe.throw(_("There is no boleto waiting to be sent to the bank."), NothingToSendError)

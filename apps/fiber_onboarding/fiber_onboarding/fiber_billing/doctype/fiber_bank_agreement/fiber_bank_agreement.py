@@ -107,6 +107,11 @@ def _store(agreement: str, field: str, value: int):
 	frappe.db.sql(f"update `tabFiber Bank Agreement` set `{field}`=%s where name=%s", (value, agreement))
 
 
+def lock_agreement(agreement: str) -> None:
+	"""Hold the agreement row until the transaction ends (one remittance at a time per agreement)."""
+	_locked_value(agreement, "last_remessa_sequence")
+
+
 def allocate_nosso_numero(agreement: str) -> int:
 	"""The next nosso-número sequence of ``agreement`` (row locked; the counter moves forward)."""
 	value = max(_locked_value(agreement, "next_nosso_numero"), 1)
