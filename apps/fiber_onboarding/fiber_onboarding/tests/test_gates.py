@@ -307,6 +307,7 @@ class TestFullPath(TestCase):
 
 		# the customer registers on the portal
 		portal_user = f"{frappe.generate_hash(length=10)}@cliente.example.com"
+		in_import, frappe.flags.in_import = frappe.flags.in_import, True  # user-creation throttle
 		frappe.get_doc(
 			{
 				"doctype": "User",
@@ -317,6 +318,7 @@ class TestFullPath(TestCase):
 				"roles": [{"role": process.CUSTOMER}],
 			}
 		).insert(ignore_permissions=True)
+		frappe.flags.in_import = in_import
 		case = register_case(proposal.name.lower(), registration_data(cnpj=cnpj), portal_user)
 		self.assertEqual(frappe.db.get_value("Fiber Proposal", proposal.name, "workflow_state"), "Registered")
 		self.assertEqual(frappe.db.get_value("Fiber Proposal", proposal.name, "onboarding"), case.name)
