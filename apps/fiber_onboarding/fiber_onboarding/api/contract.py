@@ -12,7 +12,7 @@ from frappe.rate_limiter import rate_limit
 from fiber_onboarding.fiber_contracts import contract_service as service
 from fiber_onboarding.permissions import can_see
 
-REVIEW_ROLES = ("Fiber Onboarding Manager", "Fiber Sales")
+REVIEW_ROLES = service.REVIEW_ROLES
 PORTAL_LANGUAGE = "pt-BR"
 
 

@@ -501,6 +501,32 @@ def run_checks(contract: str, upload: str):
 		reject(doc, reason, actor=_("System (automatic check)"))
 	else:
 		doc.add_comment("Info", _("The signed contract needs a staff review."))
+		notify_reviewers(doc)
+
+
+REVIEW_ROLES = ("Fiber Onboarding Manager", "Fiber Sales")
+
+
+def notify_reviewers(contract):
+	"""A desk notification (the bell) for the staff who may accept or reject: the contract waits for them."""
+	from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
+
+	from fiber_onboarding.utils.mail import staff_recipients
+
+	users = sorted({u for role in REVIEW_ROLES for u in staff_recipients(role)})
+	if not users:
+		return
+	company = frappe.db.get_value(CASE, contract.onboarding, "company_name") or contract.customer
+	enqueue_create_notification(
+		users,
+		{
+			"type": "Alert",
+			"document_type": CONTRACT,
+			"document_name": contract.name,
+			"subject": _("Signed contract {0} of {1} needs a review").format(contract.name, company),
+			"email_content": _("Open the contract, check the verdict and accept or reject it."),
+		},
+	)
 
 
 # ---------------------------------------------------------------------------------------------------------------

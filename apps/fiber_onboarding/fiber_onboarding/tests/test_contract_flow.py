@@ -325,6 +325,16 @@ class TestContractFlow(FrappeTestCase):
 		self.assertEqual(c.workflow_state, service.SIGNED_UPLOADED)
 		self.assertEqual(c.latest_decision, "Review")
 		self.assertFalse(c.received_on)
+		# the reviewers were told (desk notification)
+		self.assertTrue(
+			frappe.db.exists(
+				"Notification Log",
+				{"for_user": self.sales, "document_type": "Fiber Contract", "document_name": c.name},
+			)
+		)
+		self.assertFalse(
+			frappe.db.exists("Notification Log", {"for_user": self.finance, "document_name": c.name})
+		)
 
 		frappe.set_user(self.finance)
 		with self.assertRaises(frappe.PermissionError):
