@@ -30,8 +30,8 @@ def send_once(
 		return False
 
 	tpl = frappe.get_doc("Email Template", template)
-	subject = frappe.render_template(tpl.subject, context)
-	message = frappe.render_template(tpl.response_html or tpl.response or "", context)
+	subject = frappe.render_template(tpl.subject, context).strip()
+	message = render_html(tpl.response_html or tpl.response or "", context)
 
 	log = frappe.get_doc(
 		{
@@ -39,7 +39,7 @@ def send_once(
 			"key": key,
 			"email_template": template,
 			"recipients": ", ".join(recipients),
-			"subject": subject,
+			"subject": subject[:140],
 			"reference_doctype": reference_doctype,
 			"reference_name": reference_name,
 		}
@@ -55,6 +55,16 @@ def send_once(
 		reference_name=reference_name,
 	)
 	return True
+
+
+def render_html(template: str, context: dict) -> str:
+	"""Render an e-mail body with autoescaping: names and texts customers typed can never add markup.
+
+	Same sandboxed environment and globals as ``frappe.render_template``; only the escaping differs.
+	"""
+	if ".__" in template:
+		frappe.throw(_("Illegal template"))
+	return frappe.get_jenv().overlay(autoescape=True).from_string(template).render(context)
 
 
 def staff_recipients(role: str) -> list[str]:
