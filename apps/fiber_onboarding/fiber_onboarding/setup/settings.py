@@ -68,3 +68,16 @@ def ensure_settings():
 	if values:
 		frappe.db.set_single_value(SETTINGS, values)
 		frappe.clear_document_cache(SETTINGS, SETTINGS)
+	ensure_invitation_expiry()
+
+
+# The portal invitation carries Frappe's set-password link; without this setting that link never expires.
+INVITATION_LINK_SECONDS = 3 * 24 * 3600
+
+
+def ensure_invitation_expiry():
+	"""Give set-password links an expiry when the site has none (a value staff chose is kept)."""
+	if not frappe.db.get_single_value("System Settings", "reset_password_link_expiry_duration"):
+		frappe.db.set_single_value(
+			"System Settings", "reset_password_link_expiry_duration", INVITATION_LINK_SECONDS
+		)
