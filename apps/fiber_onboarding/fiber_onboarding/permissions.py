@@ -7,6 +7,7 @@ never grant beyond the roles' DocType permissions.
 """
 
 import frappe
+from frappe import _
 
 CUSTOMER_ROLE = "Fiber Customer"
 STAFF_ROLES = frozenset(
@@ -69,3 +70,20 @@ def has_website_permission(
 	doc, ptype: str | None = None, user: str | None = None, verbose: bool = False
 ) -> bool:
 	return can_see(doc, user)
+
+
+def require_roles(roles, user: str | None = None):
+	"""Refuse unless the user holds one of ``roles`` (Administrator always passes).
+
+	Like ``frappe.only_for``, which however does nothing while tests run: this check is the same in tests and in
+	production, so the tests prove it.
+	"""
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return
+	roles = (roles,) if isinstance(roles, str) else tuple(roles)
+	if set(roles).isdisjoint(frappe.get_roles(user)):
+		frappe.throw(
+			_("This action is only allowed for {0}.").format(", ".join(_(r) for r in roles)),
+			frappe.PermissionError,
+		)

@@ -12,6 +12,8 @@ from frappe import _
 from frappe.utils import add_days, flt, getdate, nowdate
 from frappe.utils.nestedset import get_root_of
 
+from fiber_onboarding.utils.system import as_administrator
+
 COUNTRY = "Brazil"
 
 
@@ -272,8 +274,6 @@ def create_payment_entry(boleto, amount, credit_date) -> str:
 
 	``reference_no`` is the nosso número and ``reference_date`` the credit date, as the bank reports them.
 	"""
-	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
-
 	amount = Decimal(str(amount)).quantize(Decimal("0.01"))
 	if amount <= 0:
 		frappe.throw(_("The paid amount must be greater than zero."), AccountingError)
@@ -281,6 +281,16 @@ def create_payment_entry(boleto, amount, credit_date) -> str:
 		frappe.throw(_("Boleto {0} has no sales invoice.").format(boleto.name), AccountingError)
 	bank_account = frappe.db.get_value("Fiber Bank Agreement", boleto.bank_agreement, "bank_account")
 	credit_date = getdate(credit_date)
+
+	# The caller checked the user's role (Finance) or is the system (bank return); ERPNext also checks the session
+	# user's own rights on Payment Entry and GL accounts deep inside, so the entry is made as the system and its
+	# remarks name the boleto (the boleto's timeline names the user).
+	with as_administrator():
+		return _submit_payment_entry(boleto, amount, bank_account, credit_date)
+
+
+def _submit_payment_entry(boleto, amount: Decimal, bank_account: str, credit_date) -> str:
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 
 	# without party_amount the reference row keeps the invoice's real outstanding amount
 	pe = get_payment_entry(

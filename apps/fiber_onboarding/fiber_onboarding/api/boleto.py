@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 
 from fiber_onboarding.fiber_billing import boleto_service
-from fiber_onboarding.permissions import can_see
+from fiber_onboarding.permissions import can_see, require_roles
 
 
 def _boleto_for(name: str, ptype: str = "read"):
@@ -33,7 +33,7 @@ def download_pdf(name: str):
 
 @frappe.whitelist(methods=["POST"])
 def mark_paid_manually(name: str, amount: str, paid_on: str, credit_date: str | None = None):
-	frappe.only_for(boleto_service.FINANCE_ROLES)
+	require_roles(boleto_service.FINANCE_ROLES)
 	frappe.get_doc("Fiber Boleto", name).check_permission("write")
 	doc = boleto_service.mark_paid_manually(name, amount, paid_on, credit_date)
 	return {"name": doc.name, "status": doc.status, "payment_entry": doc.payment_entry}
@@ -41,7 +41,7 @@ def mark_paid_manually(name: str, amount: str, paid_on: str, credit_date: str | 
 
 @frappe.whitelist(methods=["POST"])
 def reissue(name: str, due_date: str):
-	frappe.only_for(boleto_service.FINANCE_ROLES)
+	require_roles(boleto_service.FINANCE_ROLES)
 	frappe.get_doc("Fiber Boleto", name).check_permission("write")
 	new = boleto_service.reissue(name, due_date)
 	return {"name": new.name}
@@ -65,7 +65,7 @@ def start_retorno_import(name: str):
 
 @frappe.whitelist(methods=["POST"])
 def retry_registration(name: str):
-	frappe.only_for(boleto_service.FINANCE_ROLES)
+	require_roles(boleto_service.FINANCE_ROLES)
 	frappe.get_doc("Fiber Boleto", name).check_permission("write")
 	doc = boleto_service.retry_registration(name)
 	return {"name": doc.name, "status": doc.status}
@@ -73,7 +73,7 @@ def retry_registration(name: str):
 
 @frappe.whitelist(methods=["POST"])
 def accept_overpayment(name: str, resolution: str | None = None):
-	frappe.only_for(boleto_service.FINANCE_ROLES)
+	require_roles(boleto_service.FINANCE_ROLES)
 	frappe.get_doc("Fiber Finance Exception", name).check_permission("write")
 	doc = boleto_service.accept_overpayment(name, resolution)
 	return {"boleto": doc.name, "status": doc.status, "payment_entry": doc.payment_entry}

@@ -10,7 +10,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 
 from fiber_onboarding.fiber_contracts import contract_service as service
-from fiber_onboarding.permissions import can_see
+from fiber_onboarding.permissions import can_see, require_roles
 
 REVIEW_ROLES = service.REVIEW_ROLES
 PORTAL_LANGUAGE = "pt-BR"
@@ -44,7 +44,7 @@ def contract_for(token: str | None = None, contract: str | None = None, ptype: s
 
 
 def staff_contract(contract: str):
-	frappe.only_for(REVIEW_ROLES)
+	require_roles(REVIEW_ROLES)
 	doc = frappe.get_doc(service.CONTRACT, contract)
 	doc.check_permission("write")
 	return doc

@@ -25,6 +25,7 @@ from fiber_onboarding.fiber_billing.doctype.fiber_bank_agreement.fiber_bank_agre
 	lock_agreement,
 	next_remessa_sequence,
 )
+from fiber_onboarding.permissions import require_roles
 from fiber_onboarding.utils.mail import send_once, staff_recipients
 
 SETTINGS = "Fiber Onboarding Settings"
@@ -174,7 +175,7 @@ def apply_registration(boleto, result):
 
 def retry_registration(boleto: str):
 	"""Finance: register again online a boleto whose bank API call failed (it is still waiting)."""
-	frappe.only_for(FINANCE_ROLES)
+	require_roles(FINANCE_ROLES)
 	status = _lock_boleto(boleto)
 	doc = frappe.get_doc(BOLETO, boleto)
 	if status != "Submitted" or doc.registration_channel != bank_registration.BANK_API:
@@ -725,7 +726,7 @@ def notify_finance(exception):
 
 def mark_paid_manually(boleto: str, amount, paid_on, credit_date=None):
 	"""Finance confirms a payment seen on the bank statement (same effects as a bank return)."""
-	frappe.only_for(FINANCE_ROLES)
+	require_roles(FINANCE_ROLES)
 	status = _lock_boleto(boleto)
 	if status == "Paid":
 		frappe.throw(_("Boleto {0} is already paid.").format(boleto), AlreadyPaidError)
@@ -749,7 +750,7 @@ def mark_paid_manually(boleto: str, amount, paid_on, credit_date=None):
 def accept_overpayment(exception: str, resolution: str | None = None):
 	"""Finance accepts a bank payment above the boleto amount (e.g. paid late with fine and interest): the whole
 	amount is received, the invoice is settled and the excess stays as the customer's unallocated credit."""
-	frappe.only_for(FINANCE_ROLES)
+	require_roles(FINANCE_ROLES)
 	exc = frappe.get_doc("Fiber Finance Exception", exception)
 	received, expected = money(exc.received_amount), money(exc.expected_amount)
 	if (
@@ -780,7 +781,7 @@ def accept_overpayment(exception: str, resolution: str | None = None):
 
 def reissue(boleto: str, new_due_date):
 	"""Replace an expired (or rejected) unpaid boleto: old one Cancelled, new one linked, invoice due date moved."""
-	frappe.only_for(FINANCE_ROLES)
+	require_roles(FINANCE_ROLES)
 	status = _lock_boleto(boleto)
 	if status not in ("Expired", "Rejected"):
 		frappe.throw(

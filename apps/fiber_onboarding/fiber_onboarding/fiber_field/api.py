@@ -11,7 +11,7 @@ from frappe import _
 
 from fiber_onboarding.core.process import ACTIVATION, CUSTOMER, FIELD, MANAGER, PROJECTS
 from fiber_onboarding.fiber_field import circuit_service, project_service
-from fiber_onboarding.permissions import can_see
+from fiber_onboarding.permissions import can_see, require_roles
 
 PROJECT_ROLES = (PROJECTS, MANAGER, "System Manager")
 EXECUTION_ROLES = (PROJECTS, FIELD, MANAGER, "System Manager")
@@ -33,14 +33,14 @@ def _state(doc) -> dict:
 # ---------------------------------------------------------------------------------------------------------------
 @frappe.whitelist(methods=["POST"])
 def send_project(name: str) -> dict:
-	frappe.only_for(PROJECT_ROLES)
+	require_roles(PROJECT_ROLES)
 	project = _doc("Fiber Project", name)
 	return _state(project_service.send_project(project, as_system=False))
 
 
 @frappe.whitelist(methods=["POST"])
 def request_prior_visit(name: str, scheduled_date: str | None = None) -> str:
-	frappe.only_for(EXECUTION_ROLES)
+	require_roles(EXECUTION_ROLES)
 	project = _doc("Fiber Project", name)
 	return project_service.request_prior_visit(project, scheduled_date).name
 
@@ -49,21 +49,21 @@ def request_prior_visit(name: str, scheduled_date: str | None = None) -> str:
 def schedule_internal_survey(
 	name: str, scheduled_date: str | None = None, technician: str | None = None
 ) -> str:
-	frappe.only_for(EXECUTION_ROLES)
+	require_roles(EXECUTION_ROLES)
 	project = _doc("Fiber Project", name)
 	return project_service.schedule_internal_survey(project, scheduled_date, technician or None).name
 
 
 @frappe.whitelist(methods=["POST"])
 def register_internal_passage(name: str, passage_date: str) -> dict:
-	frappe.only_for(EXECUTION_ROLES)
+	require_roles(EXECUTION_ROLES)
 	project = _doc("Fiber Project", name)
 	return _state(project_service.register_internal_passage(project, passage_date))
 
 
 @frappe.whitelist(methods=["POST"])
 def start_external_execution(name: str) -> dict:
-	frappe.only_for(EXECUTION_ROLES)
+	require_roles(EXECUTION_ROLES)
 	project = _doc("Fiber Project", name)
 	return _state(project_service.start_external_execution(project))
 
@@ -77,7 +77,7 @@ def project_next_step(name: str) -> dict:
 
 @frappe.whitelist()
 def implementation_report_problems(name: str) -> list[str]:
-	frappe.only_for((*EXECUTION_ROLES, ACTIVATION))
+	require_roles((*EXECUTION_ROLES, ACTIVATION))
 	project = _doc("Fiber Project", name, "read")
 	return project_service.implementation_report_problems(project)
 
@@ -85,7 +85,7 @@ def implementation_report_problems(name: str) -> list[str]:
 @frappe.whitelist(methods=["POST"])
 def send_implementation_report(name: str) -> dict:
 	"""Checks now, then renders the PDF, e-mails it and starts the test phase in a background job."""
-	frappe.only_for(PROJECT_ROLES)
+	require_roles(PROJECT_ROLES)
 	project = _doc("Fiber Project", name)
 	problems = project_service.implementation_report_problems(project)
 	if problems:
@@ -101,7 +101,7 @@ def send_implementation_report(name: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def send_photo_report(name: str) -> dict:
 	"""Checks now, then renders the photo report and e-mails it in a background job."""
-	frappe.only_for(EXECUTION_ROLES)
+	require_roles(EXECUTION_ROLES)
 	visit = _doc("Site Visit", name)
 	problems = project_service.photo_report_problems(visit)
 	if problems:
@@ -172,21 +172,21 @@ def activation_status(name: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def activate(name: str) -> dict:
-	frappe.only_for(ACTIVATION_ROLES)
+	require_roles(ACTIVATION_ROLES)
 	circuit = _doc("Circuit", name)
 	return _state(circuit_service.activate_circuit(circuit))
 
 
 @frappe.whitelist(methods=["POST"])
 def early_close(name: str, reason: str) -> dict:
-	frappe.only_for(ACTIVATION_ROLES)
+	require_roles(ACTIVATION_ROLES)
 	circuit = _doc("Circuit", name)
 	return _state(circuit_service.early_close(circuit, reason))
 
 
 @frappe.whitelist(methods=["POST"])
 def resolve_problem(name: str, note: str) -> dict:
-	frappe.only_for((*ACTIVATION_ROLES, FIELD))
+	require_roles((*ACTIVATION_ROLES, FIELD))
 	circuit = _doc("Circuit", name)
 	return _state(circuit_service.resolve_problem(circuit, note))
 
@@ -195,7 +195,7 @@ def resolve_problem(name: str, note: str) -> dict:
 # Circuit (the customer, during the test phase)
 # ---------------------------------------------------------------------------------------------------------------
 def _customer_circuit(name: str):
-	frappe.only_for((CUSTOMER,))
+	require_roles((CUSTOMER,))
 	circuit = frappe.get_doc("Circuit", name)
 	if not can_see(circuit):
 		frappe.throw(_("Not permitted"), frappe.PermissionError)

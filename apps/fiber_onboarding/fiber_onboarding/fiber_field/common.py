@@ -215,12 +215,16 @@ def render_pdf(doctype: str, name: str, print_format: str) -> bytes:
 	"""
 	from frappe.utils.pdf import get_pdf
 
-	previous = frappe.flags.ignore_print_permissions
+	# get_print writes an Access Log and, outside tests, commits right away: that would commit the caller's
+	# half-done work (a job or request in the middle of a step). With the read_only flag Frappe defers the log
+	# to its Redis queue instead; nothing else is written while the print renders.
+	previous = frappe.flags.ignore_print_permissions, frappe.flags.read_only
 	frappe.flags.ignore_print_permissions = True
+	frappe.flags.read_only = True
 	try:
 		html = frappe.get_print(doctype, name, print_format=print_format)
 	finally:
-		frappe.flags.ignore_print_permissions = previous
+		frappe.flags.ignore_print_permissions, frappe.flags.read_only = previous
 	return get_pdf(self_contained_html(html))
 
 

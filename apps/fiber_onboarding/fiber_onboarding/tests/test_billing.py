@@ -463,6 +463,20 @@ class TestBilling(TestCase):
 			boleto_service.mark_paid_manually(boleto.name, "990.50", nowdate())
 		self.assertEqual(len(_payment_entries(doc)), 1)
 
+	def test_finance_user_marks_paid_without_gl_account_access(self):
+		from fiber_onboarding.tests.test_sla_jobs import ensure_user
+
+		finance = ensure_user("fo-finance-only@example.com", "Fiber Finance")
+		case, boleto = self.issue("777.00")
+		frappe.set_user(finance)
+		try:
+			doc = boleto_service.mark_paid_manually(boleto.name, "777.00", nowdate())
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(doc.status, "Paid")
+		self.assertEqual(frappe.db.get_value("Sales Invoice", doc.sales_invoice, "status"), "Paid")
+		self.assertEqual(len(_payment_entries(doc)), 1)
+
 	def test_expiry_and_reissue(self):
 		case, boleto = self.issue("1200.00")
 		boleto_service.build_remessa_file(boleto.bank_agreement)

@@ -9,6 +9,8 @@ import frappe
 from frappe import _
 from frappe.model.workflow import apply_workflow, get_transitions
 
+from fiber_onboarding.utils.system import as_administrator
+
 
 def available_actions(doc) -> list[str]:
 	return [t.action for t in get_transitions(doc)]
@@ -25,11 +27,7 @@ def advance(doc, action: str, *, as_system: bool = False, actor: str | None = No
 	if not as_system:
 		return apply_workflow(doc.as_dict(), action)
 
-	real_user = frappe.session.user
-	try:
-		frappe.set_user("Administrator")
+	with as_administrator() as real_user:
 		result = apply_workflow(doc.as_dict(), action)
-	finally:
-		frappe.set_user(real_user)
 	result.add_comment("Info", _("{0} by {1}").format(_(action), actor or real_user))
 	return result

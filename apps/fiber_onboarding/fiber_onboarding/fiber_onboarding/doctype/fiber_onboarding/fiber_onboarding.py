@@ -12,6 +12,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate, nowdate
 
 from fiber_onboarding.core import documents, process, sla
+from fiber_onboarding.permissions import require_roles
 from fiber_onboarding.utils.gates import case_facts
 
 # milestone on the case -> (doctype, field on that document, kind)
@@ -229,7 +230,7 @@ class FiberOnboarding(Document):
 	@frappe.whitelist(methods=["POST"])
 	def cancel_case(self, reason: str):
 		"""Cancel the onboarding (Fiber Onboarding Manager): every gate then blocks; documents stay as they are."""
-		frappe.only_for(("Fiber Onboarding Manager", "System Manager"))
+		require_roles(("Fiber Onboarding Manager", "System Manager"))
 		self.check_permission("write")
 		if not (reason or "").strip():
 			frappe.throw(_("Give the reason for the cancellation."), OnboardingError, title=_("Invalid data"))
