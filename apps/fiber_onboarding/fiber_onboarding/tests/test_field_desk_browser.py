@@ -29,75 +29,29 @@ try:
 except ImportError:
 	from frappe.tests.utils import FrappeTestCase as TestCase
 
+from fiber_onboarding.tests.browser import AVAILABLE, SKIP_REASON, start_browser, start_server, stop
+
 try:
 	import requests
-	from selenium import webdriver
 	from selenium.webdriver.common.by import By
 except ImportError:  # pragma: no cover
-	webdriver = None
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-CHROMEDRIVER = shutil.which("chromedriver")
+	pass
 PASSWORD = "Campo-Teste-2026!"
 
 
-def _free_port() -> int:
-	with contextlib.closing(socket.socket()) as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
-@unittest.skipIf(
-	webdriver is None or not CHROMIUM or not CHROMEDRIVER, "needs chromium, chromedriver, selenium"
-)
+@unittest.skipUnless(AVAILABLE, SKIP_REASON)
 class TestFieldDeskBrowser(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
 		frappe.set_user("Administrator")
 		cls.cases: list[str] = []
-		cls.port = _free_port()
-		cls.base = f"http://127.0.0.1:{cls.port}"
-		cls.server = subprocess.Popen(
-			[
-				sys.executable,
-				"-m",
-				"frappe.utils.bench_helper",
-				"frappe",
-				"--site",
-				frappe.local.site,
-				"serve",
-				"--port",
-				str(cls.port),
-				"--noreload",
-			],
-			cwd=frappe.local.sites_path,
-			stdout=subprocess.DEVNULL,
-			stderr=subprocess.DEVNULL,
-			env={**os.environ, "CI": ""},
-		)
-		deadline = time.time() + 90
-		while time.time() < deadline:
-			with contextlib.suppress(Exception):
-				if requests.get(cls.base + "/api/method/ping", timeout=5).status_code == 200:
-					break
-			if cls.server.poll() is not None:
-				raise RuntimeError("the test web server exited")
-			time.sleep(1)
-		options = webdriver.ChromeOptions()
-		options.binary_location = CHROMIUM
-		for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-			options.add_argument(arg)
-		cls.browser = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
-		cls.browser.set_page_load_timeout(120)
+		cls.server, cls.base = start_server()
+		cls.browser = start_browser("1400,1000")
 
 	@classmethod
 	def tearDownClass(cls):
-		with contextlib.suppress(Exception):
-			cls.browser.quit()
-		cls.server.terminate()
-		with contextlib.suppress(Exception):
-			cls.server.wait(timeout=20)
+		stop(cls.browser, cls.server)
 		cls._cleanup()
 		super().tearDownClass()
 

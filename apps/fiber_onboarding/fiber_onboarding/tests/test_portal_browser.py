@@ -39,91 +39,38 @@ try:
 except ImportError:
 	from frappe.tests.utils import FrappeTestCase as TestCase
 
+from fiber_onboarding.tests.browser import AVAILABLE, SKIP_REASON, start_browser, start_server, stop
+
 try:
 	import requests
-	from selenium import webdriver
 	from selenium.webdriver.common.by import By
 	from selenium.webdriver.support import expected_conditions as EC
 	from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:  # pragma: no cover
-	webdriver = None
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-CHROMEDRIVER = shutil.which("chromedriver")
-SKIP_REASON = (
-	"needs chromium + chromedriver (apt-get install -y chromium chromium-driver) and selenium in the bench env "
-	"(./env/bin/pip install selenium)"
-)
+	pass
 CASE = "Fiber Onboarding"
 PASSWORD_B = "Portal-Teste-2026!"
 RATE_LIMIT_KEY = "rl:fiber_onboarding.api.portal.register:127.0.0.1"
 
 
-def _free_port() -> int:
-	with contextlib.closing(socket.socket()) as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
-@unittest.skipIf(webdriver is None or not CHROMIUM or not CHROMEDRIVER, SKIP_REASON)
+@unittest.skipUnless(AVAILABLE, SKIP_REASON)
 class TestPortalBrowser(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
 		frappe.set_user("Administrator")
 		cls.created: dict[str, list[str]] = {}
-		cls.port = _free_port()
-		cls.base = f"http://127.0.0.1:{cls.port}"
-		cls.server = subprocess.Popen(
-			[
-				sys.executable,
-				"-m",
-				"frappe.utils.bench_helper",
-				"frappe",
-				"--site",
-				frappe.local.site,
-				"serve",
-				"--port",
-				str(cls.port),
-				"--noreload",
-			],
-			cwd=frappe.local.sites_path,
-			stdout=subprocess.DEVNULL,
-			stderr=subprocess.DEVNULL,
-			env={**os.environ, "CI": ""},
-		)
-		cls._wait_for_server()
-		options = webdriver.ChromeOptions()
-		options.binary_location = CHROMIUM
-		for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915"):
-			options.add_argument(arg)  # a phone-sized window
-		cls.browser = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
-		cls.browser.set_page_load_timeout(120)
+		cls.server, cls.base = start_server()
+		cls.browser = start_browser("412,915")  # a phone-sized window
 		cls.wait = WebDriverWait(cls.browser, 90)
 		cls.tmp = tempfile.mkdtemp(prefix="fo-portal-")
 
 	@classmethod
 	def tearDownClass(cls):
-		with contextlib.suppress(Exception):
-			cls.browser.quit()
-		cls.server.terminate()
-		with contextlib.suppress(Exception):
-			cls.server.wait(timeout=20)
+		stop(cls.browser, cls.server)
 		shutil.rmtree(cls.tmp, ignore_errors=True)
 		cls._cleanup()
 		super().tearDownClass()
-
-	@classmethod
-	def _wait_for_server(cls):
-		deadline = time.time() + 90
-		while time.time() < deadline:
-			with contextlib.suppress(Exception):
-				if requests.get(cls.base + "/api/method/ping", timeout=5).status_code == 200:
-					return
-			if cls.server.poll() is not None:
-				raise RuntimeError("the test web server exited")
-			time.sleep(1)
-		raise RuntimeError("the test web server did not start")
 
 	# -----------------------------------------------------------------------------------------------------------
 	# Helpers
