@@ -1,6 +1,6 @@
 """Benchmark of the hourly SLA sweep over many open cases (time and number of SQL queries).
 
-    cd /opt/fo-bench && bench --site fo-test.localhost execute fiber_onboarding.utils.bench_sweep.run
+    cd <bench> && bench --site fo-test.localhost execute fiber_onboarding.utils.bench_sweep.run
     bench --site fo-test.localhost execute fiber_onboarding.utils.bench_sweep.run --kwargs "{'cases': 20000}"
 
 Creates the cases (and pauses, and the alert log of the cases already alerted) with bulk inserts inside the
