@@ -619,8 +619,15 @@ def _apply_paid(retorno, boleto, status, item) -> dict:
 	expected = money(boleto.amount)
 	credit_date = item.credit_date or item.payment_date or getdate(nowdate())
 	if status == "Cancelled":
+		problem = ("Cancelled Boleto Paid", _("The bank reports a payment for a cancelled boleto."))
+	elif received != expected:
+		problem = ("Amount Mismatch", _("Paid {0}, expected {1}.").format(received, expected))
+	else:
+		problem = None
+	if problem:
+		kind, detail = problem
 		exc = raise_finance_exception(
-			"Cancelled Boleto Paid",
+			kind,
 			retorno=retorno.name,
 			line_number=item.line_number,
 			nosso_numero=boleto.nosso_numero,
@@ -628,22 +635,9 @@ def _apply_paid(retorno, boleto, status, item) -> dict:
 			expected_amount=expected,
 			received_amount=received,
 			credit_date=credit_date,
-			detail=_("The bank reports a payment for a cancelled boleto."),
+			detail=detail,
 		)
-		return _row(item, boleto=boleto.name, outcome="Cancelled Boleto Paid", finance_exception=exc)
-	if received != expected:
-		exc = raise_finance_exception(
-			"Amount Mismatch",
-			retorno=retorno.name,
-			line_number=item.line_number,
-			nosso_numero=boleto.nosso_numero,
-			boleto=boleto,
-			expected_amount=expected,
-			received_amount=received,
-			credit_date=credit_date,
-			detail=_("Paid {0}, expected {1}.").format(received, expected),
-		)
-		return _row(item, boleto=boleto.name, outcome="Amount Mismatch", finance_exception=exc)
+		return _row(item, boleto=boleto.name, outcome=kind, finance_exception=exc)
 
 	_mark_paid(boleto, received, item.payment_date or credit_date, credit_date, source="Bank Return")
 	return _row(item, boleto=boleto.name, outcome="Paid", payment_entry=boleto.payment_entry)

@@ -29,19 +29,21 @@ def make_cnpj() -> str:
 	return "".join(map(str, [*base, dv1, dv2]))
 
 
-def make_portal_user() -> str:
-	email = f"cliente-{frappe.generate_hash(length=10)}@cliente.example.com"
-	user = frappe.get_doc(
-		{
-			"doctype": "User",
-			"email": email,
-			"first_name": "Cliente",
-			"user_type": "Website User",
-			"send_welcome_email": 0,
-		}
-	)
-	user.insert(ignore_permissions=True)
-	user.add_roles("Fiber Customer")
+def make_portal_user(email: str | None = None) -> str:
+	"""A portal user holding Fiber Customer (created once per e-mail)."""
+	email = email or f"cliente-{frappe.generate_hash(length=10)}@cliente.example.com"
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": "Cliente",
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+			}
+		)
+		user.insert(ignore_permissions=True)
+		user.add_roles("Fiber Customer")
 	return email
 
 

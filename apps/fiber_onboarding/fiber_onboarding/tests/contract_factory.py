@@ -15,6 +15,8 @@ from functools import lru_cache
 import frappe
 from frappe.utils import add_days, nowdate
 
+from fiber_onboarding.tests.billing_factory import make_portal_user
+
 VALID_CNPJS = ("11222333000181", "11444777000161", "45997418000153", "04252011000110", "33000167000101")
 LEGAL_NAME = "Maria da Silva Souza"
 LEGAL_CPF = "52998224725"
@@ -22,23 +24,6 @@ LEGAL_CPF = "52998224725"
 
 def unique(prefix: str) -> str:
 	return f"{prefix}-{frappe.generate_hash(length=8)}"
-
-
-def make_portal_user(email: str | None = None) -> str:
-	email = email or f"{frappe.generate_hash(length=10)}@cliente.example.com"
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": "Cliente",
-				"user_type": "Website User",
-				"send_welcome_email": 0,
-			}
-		)
-		user.insert(ignore_permissions=True)
-		user.add_roles("Fiber Customer")
-	return email
 
 
 def make_customer(portal_user: str | None = None) -> str:

@@ -17,6 +17,7 @@ from fiber_onboarding.core.calendar import get_calendar as core_get_calendar
 from fiber_onboarding.fiber_field import circuit_service
 from fiber_onboarding.tests.test_field_flow import attach_file, make_case, paid_case, testing_circuit
 from fiber_onboarding.utils import calendar as site_calendar
+from fiber_onboarding.utils.bench_sweep import count_queries
 from fiber_onboarding.utils.sla import alert_key, refresh_case_sla
 
 try:
@@ -110,24 +111,6 @@ def site_settings(**values):
 	finally:
 		frappe.db.set_single_value(SETTINGS, before, update_modified=False)
 		frappe.clear_document_cache(SETTINGS, SETTINGS)
-
-
-@contextlib.contextmanager
-def count_queries():
-	db = frappe.db
-	original = db.sql
-	counter = {"n": 0, "sql": []}
-
-	def counting(query, *args, **kwargs):
-		counter["n"] += 1
-		counter["sql"].append(str(query)[:60])
-		return original(query, *args, **kwargs)
-
-	db.sql = counting
-	try:
-		yield counter
-	finally:
-		db.sql = original
 
 
 class TestSiteCalendar(TestCase):
@@ -305,7 +288,7 @@ class TestSlaJobs(TestCase):
 				summary = tasks.sweep_sla(today=today)
 			self.assertEqual(summary["changed"], 0)
 			self.assertEqual(summary["alerted"], [])
-			counts.append((changed_run["n"], steady_run["n"]))
+			counts.append((changed_run["queries"], steady_run["queries"]))
 		self.assertEqual(counts[0], counts[1], counts)
 		self.assertLessEqual(max(counts[1]), 5, counts)
 
