@@ -19,7 +19,7 @@ from stdnum.br import cnpj as stdnum_cnpj
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
-from fiber_onboarding.core.process import Stage
+from fiber_onboarding.core.process import STAGES, Stage
 from fiber_onboarding.utils.workflow import advance
 
 PORTAL_USER = "cliente.demo@fibra-demo.example.com"
@@ -46,16 +46,7 @@ OPEN_PROPOSALS = (
 	("DEMO-P-ENVIADA", "Farmácia Saúde Ltda", "Send"),
 	("DEMO-P-APROVADA", "Consultoria Delta Ltda", "Approve"),
 )
-ORDER = (
-	Stage.AWAITING_PAYMENT,
-	Stage.PROJECT_DRAFTING,
-	Stage.AWAITING_PROJECT_APPROVAL,
-	Stage.EXECUTION_SCHEDULED,
-	Stage.INTERNAL_EXECUTION,
-	Stage.EXTERNAL_EXECUTION,
-	Stage.TEST_PHASE,
-	Stage.ACTIVE,
-)
+ORDER = tuple(stage for stage in STAGES if stage != Stage.CANCELLED)  # the path a demo case walks
 
 
 def demo_cnpj(base: str) -> str:

@@ -7,37 +7,20 @@ config, and the outgoing account points at the loopback interface.
 import frappe
 
 from fiber_onboarding.setup.company import DEFAULT_ABBR, DEFAULT_COMPANY, ensure_brazil_company
-from fiber_onboarding.setup.test_setup import ensure_test_bank_agreement, ensure_test_settings
+from fiber_onboarding.setup.test_setup import (
+	ensure_loopback_outbox,
+	ensure_test_bank_agreement,
+	ensure_test_settings,
+)
 
 OUTBOX = "Caixa de saída local"
 OUTBOX_EMAIL = "ativacao@fibra-demo.example.com"
 
 
-def ensure_local_outbox() -> str:
-	if not frappe.db.exists("Email Account", OUTBOX):
-		account = frappe.get_doc(
-			{
-				"doctype": "Email Account",
-				"email_account_name": OUTBOX,
-				"email_id": OUTBOX_EMAIL,
-				"enable_incoming": 0,
-				"enable_outgoing": 1,
-				"default_outgoing": 1,
-				"smtp_server": "127.0.0.1",
-				"smtp_port": 25,
-				"no_smtp_authentication": 1,
-				"awaiting_password": 0,
-			}
-		)
-		account.flags.ignore_validate = True  # validate would open an SMTP connection
-		account.insert(ignore_permissions=True)
-	return OUTBOX
-
-
 def setup_demo_site():
 	frappe.set_user("Administrator")
 	company = ensure_brazil_company(DEFAULT_COMPANY, DEFAULT_ABBR)
-	ensure_local_outbox()
+	ensure_loopback_outbox(OUTBOX, OUTBOX_EMAIL)
 
 	from fiber_onboarding.setup.install import ensure_setup
 

@@ -16,7 +16,7 @@ from fiber_onboarding.adapters.erpnext_accounting import ensure_customer
 LEGAL_CPF = "52998224725"
 
 
-def _dv(digits: list[int], weights: list[int]) -> int:
+def check_digit(digits: list[int], weights: list[int]) -> int:
 	r = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
 	return 0 if r < 2 else 11 - r
 
@@ -24,8 +24,8 @@ def _dv(digits: list[int], weights: list[int]) -> int:
 def make_cnpj() -> str:
 	"""A random valid numeric CNPJ (so every case gets its own ERPNext Customer)."""
 	base = [random.randint(0, 9) for _ in range(8)] + [0, 0, 0, 1]
-	dv1 = _dv(base, [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
-	dv2 = _dv([*base, dv1], [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+	dv1 = check_digit(base, [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+	dv2 = check_digit([*base, dv1], [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
 	return "".join(map(str, [*base, dv1, dv2]))
 
 

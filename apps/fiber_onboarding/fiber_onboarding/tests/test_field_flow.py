@@ -20,6 +20,7 @@ from fiber_onboarding.core.documents import format_cnpj
 from fiber_onboarding.fiber_field import circuit_service, project_service
 from fiber_onboarding.fiber_field.common import FieldFlowError, ServiceOnlyTransitionError, add_business_days
 from fiber_onboarding.fiber_field.doctype.site_visit.site_visit import SiteVisitError
+from fiber_onboarding.tests.billing_factory import check_digit, make_cnpj
 
 try:
 	from frappe.tests import IntegrationTestCase as TestCase
@@ -32,26 +33,13 @@ CASE = "Fiber Onboarding"
 # ---------------------------------------------------------------------------------------------------------------
 # Factories
 # ---------------------------------------------------------------------------------------------------------------
-def _dv(digits: list[int], weights: list[int]) -> int:
-	rest = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
-	return 0 if rest < 2 else 11 - rest
-
-
-def make_cnpj() -> str:
-	base = [random.randint(0, 9) for _ in range(8)] + [0, 0, 0, 1]
-	w1 = [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]
-	d1 = _dv(base, w1)
-	d2 = _dv([*base, d1], [6, *w1])
-	return "".join(map(str, [*base, d1, d2]))
-
-
 def make_cpf() -> str:
 	while True:
 		base = [random.randint(0, 9) for _ in range(9)]
 		if len(set(base)) > 1:
 			break
-	d1 = _dv(base, list(range(10, 1, -1)))
-	d2 = _dv([*base, d1], list(range(11, 1, -1)))
+	d1 = check_digit(base, list(range(10, 1, -1)))
+	d2 = check_digit([*base, d1], list(range(11, 1, -1)))
 	return "".join(map(str, [*base, d1, d2]))
 
 
