@@ -357,6 +357,9 @@ def register_customer(data: dict) -> dict:
 			message = _("The registration could not be completed now. Try again later or contact us.")
 		return {"ok": False, "errors": {}, "message": message}
 
+	# alerts the framework raised while making the records above (ERPNext's English "Please add Customer role to
+	# user …") are for staff, not for the customer: the answer carries only its own pt-BR message
+	frappe.clear_messages()
 	session_user = frappe.session.user
 	_log_in(user)
 	case.reload()

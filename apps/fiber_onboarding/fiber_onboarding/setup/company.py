@@ -64,13 +64,16 @@ def _run_setup_wizard(company_name: str, abbr: str):
 			"company_tagline": "Fibra dedicada para empresas",
 		}
 	)
-	# portal visitors and new users get pt-BR; Administrator keeps English
+	use_site_language()  # the wizard ran in English only to name the records
+	frappe.clear_cache()
+
+
+def use_site_language():
+	"""pt-BR for portal visitors, new users, staff and Administrator: a Brazilian ISP's desk starts in pt-BR."""
 	if frappe.db.exists("Language", SITE_LANGUAGE):
 		frappe.db.set_single_value("System Settings", "language", SITE_LANGUAGE)
 		frappe.db.set_default("lang", SITE_LANGUAGE)
-		if not frappe.db.get_value("User", "Administrator", "language"):
-			frappe.db.set_value("User", "Administrator", "language", "en")
-	frappe.clear_cache()
+		frappe.db.set_value("User", "Administrator", "language", SITE_LANGUAGE)
 
 
 def _create_company(company_name: str, abbr: str):

@@ -54,6 +54,7 @@ def demo_cnpj(base: str) -> str:
 
 
 def ensure_portal_user() -> str:
+	"""The demo customer that ``bin/setup`` prints: enabled, with ``PORTAL_PASSWORD``, able to log in."""
 	if not frappe.db.exists("User", PORTAL_USER):
 		user = frappe.get_doc(
 			{
@@ -61,6 +62,7 @@ def ensure_portal_user() -> str:
 				"email": PORTAL_USER,
 				"first_name": "Cliente",
 				"last_name": "Demonstração",
+				"enabled": 1,  # in_import skips DocType defaults: without this the user is disabled
 				"user_type": "Website User",
 				"send_welcome_email": 0,
 				"language": "pt-BR",
@@ -74,6 +76,8 @@ def ensure_portal_user() -> str:
 			user.insert(ignore_permissions=True)
 		finally:
 			frappe.flags.in_import = in_import
+	elif not frappe.db.get_value("User", PORTAL_USER, "enabled"):  # made by an earlier setup, disabled
+		frappe.db.set_value("User", PORTAL_USER, "enabled", 1)
 	return PORTAL_USER
 
 

@@ -6,7 +6,12 @@ config, and the outgoing account points at the loopback interface.
 
 import frappe
 
-from fiber_onboarding.setup.company import DEFAULT_ABBR, DEFAULT_COMPANY, ensure_brazil_company
+from fiber_onboarding.setup.company import (
+	DEFAULT_ABBR,
+	DEFAULT_COMPANY,
+	ensure_brazil_company,
+	use_site_language,
+)
 from fiber_onboarding.setup.test_setup import (
 	ensure_loopback_outbox,
 	ensure_test_bank_agreement,
@@ -27,7 +32,8 @@ def setup_demo_site():
 	ensure_setup()
 	agreement = ensure_test_bank_agreement(company)
 	ensure_test_settings(company, agreement)
-	frappe.db.set_single_value("System Settings", {"language": "pt-BR", "time_zone": "America/Sao_Paulo"})
+	frappe.db.set_single_value("System Settings", "time_zone", "America/Sao_Paulo")
+	use_site_language()  # staff, Administrator included, read the desk in pt-BR
 	frappe.db.commit()
 
 	from fiber_onboarding.setup.demo import make_demo
@@ -35,8 +41,14 @@ def setup_demo_site():
 	result = make_demo() or {}
 	frappe.db.commit()
 	portal_user = result.get("portal_user", "") if isinstance(result, dict) else ""
-	password = result.get("password", "") if isinstance(result, dict) else ""
 	site_path = frappe.get_site_path(".fo-demo-done")
-	with open(site_path, "w") as fh:
-		fh.write(f"{portal_user} / {password}\n" if portal_user else "\n")
+	with open(site_path, "w") as fh:  # bin/setup prints this line
+		fh.write(printed_credentials() + "\n" if portal_user else "\n")
 	print(f"demo data ready ({portal_user or 'no portal user'})")
+
+
+def printed_credentials() -> str:
+	"""The demo customer's login as ``bin/setup`` prints it (the test logs in with exactly this)."""
+	from fiber_onboarding.setup.demo import PORTAL_PASSWORD, PORTAL_USER
+
+	return f"{PORTAL_USER} / {PORTAL_PASSWORD}"

@@ -48,6 +48,12 @@ def ensure_setup():
 
 
 def after_install():
+	from fiber_onboarding.setup.company import TIME_ZONE
+	from fiber_onboarding.setup.site_clock import adopt_time_zone
+
+	# a new site is in Brazil's time zone from its creation (the scheduler counts from creation times)
+	if not frappe.is_setup_complete():
+		adopt_time_zone(TIME_ZONE)
 	ensure_setup()
 
 
