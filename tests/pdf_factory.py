@@ -235,6 +235,31 @@ def contract_pdf(
 	)
 
 
+def page_pdf(content: bytes, *, hook=None, compress: bool = True) -> bytes:
+	"""A one-page PDF whose page draws ``content`` (content-stream bytes) with Helvetica as /F1.
+
+	``hook(builder) -> {"Font": "...", "XObject": "..."}`` may add objects and returns resource entries per
+	category (e.g. ``{"Font": "/F2 7 0 R"}``).
+	"""
+	b = PdfBuilder()
+	catalog, pages = b.reserve(), b.reserve()
+	font = b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	entries = {"Font": f"/F1 {font} 0 R"}
+	for category, text in (hook(b) if hook else {}).items():
+		entries[category] = (entries.get(category, "") + " " + text).strip()
+	resources = " ".join(f"/{category} << {text} >>" for category, text in entries.items())
+	if compress:
+		contents = b.add("/Filter /FlateDecode", stream=zlib.compress(content))
+	else:
+		contents = b.add("", stream=content)
+	page = b.add(
+		f"<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 595 842] /Resources << {resources} >> /Contents {contents} 0 R >>"
+	)
+	b.add(f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>", num=pages)
+	b.add(f"<< /Type /Catalog /Pages {pages} 0 R >>", num=catalog)
+	return b.to_bytes(catalog)
+
+
 class _Random:
 	"""Deterministic incompressible bytes (SHA-256 in counter mode), fast enough for ~10 MB."""
 

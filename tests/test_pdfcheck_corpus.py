@@ -1,28 +1,30 @@
-"""Bad-PDF corpus for ``fiber_onboarding.core.pdfcheck``: 134 hostile or broken uploads, all generated here.
+"""Bad-PDF corpus for ``fiber_onboarding.core.pdfcheck``: 135 hostile or broken uploads, all generated here.
 
 Every case states the decision it must get and which check must fail (signed-pdf.md §8 policy); none may crash
-or hang. 132 must be rejected. One goes to manual review because, to the checker, it is an unsigned upload (the
+or hang. 133 must be rejected. One goes to manual review because, to the checker, it is an unsigned upload (the
 policy for those): a decompression bomb on a page whose text is never needed (so never inflated). One control
 case must still be accepted: a changed byte in the unused zero padding of the signature's /Contents, which is
 outside both the signed bytes and the CMS.
 
-Which path runs each case:
-- cases marked ``sandbox`` (run with ``cpu_seconds=3``: decompression bombs incl. LZW, huge / deep / cyclic page
-  trees, huge object graphs, deep nesting, a self-referencing /Prev xref chain that sends pypdf 3.17 into an
-  endless loop) go through the public ``check_pdf``: a child process with CPU, memory and wall-clock limits.
-  They run once per session, two at a time, in the ``sandbox_verdicts`` fixture; each parametrised test then
-  asserts its own verdict.
+Verdicts are a function of the file alone: every limit that decides one is a deterministic budget (bytes,
+objects, operators, pages, depth: ``core.pdfcheck.bounds``), never time. Which path runs each case:
+- cases marked ``sandbox`` (decompression bombs incl. LZW, huge / deep / cyclic page trees, huge object graphs,
+  deep nesting, a self-referencing /Prev xref chain that sends pypdf 3.17 into an endless loop) go through the
+  public ``check_pdf``: a child process whose CPU, memory and wall-clock limits are only a last-resort kill.
+  Each states the budget that must decide it (``stats['budget']``, None for plain policy failures) and none may
+  be killed. They run once per session, two at a time, in the ``sandbox_verdicts`` fixture; each parametrised
+  test then asserts its own verdict, and ``test_sandbox_verdicts_do_not_depend_on_time_limits`` runs them again
+  with the time limits scaled by 0.2 and by 10: same verdicts, same reasons.
 - every other case (cheap to parse) runs in-process through ``api._check_in_process``, which runs the very same
-  checks (``_worker.run_checks``) without spawning a process. The subprocess path itself is additionally covered
-  for a representative mix of these (non-PDF, truncated, encrypted, JavaScript, tampered signature) by
-  ``test_subprocess_matches_in_process``.
+  checks (``_worker.run_checks``, same budgets) without spawning a process. The subprocess path itself is
+  additionally covered for a representative mix of these (non-PDF, truncated, encrypted, JavaScript, tampered
+  signature) by ``test_subprocess_matches_in_process``.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +34,8 @@ import pdf_factory as pf
 import pytest
 
 from fiber_onboarding.core.pdfcheck import FAIL, REJECT, REVIEW, TrustRoot, check_pdf
-from fiber_onboarding.core.pdfcheck.api import _check_in_process
+from fiber_onboarding.core.pdfcheck.api import DEFAULT_CPU_SECONDS, DEFAULT_TIMEOUT, _check_in_process
+from fiber_onboarding.core.pdfcheck.model import KILL_MEMORY, KILL_TIME
 
 CODE = "CTR-2026-00042"
 PAGES = 3
@@ -44,6 +47,7 @@ class Case:
 	decision: str
 	failing: tuple[str, ...]  # at least one of these checks must fail (empty: none may fail)
 	sandbox: bool = False
+	budget: str | None = None  # sandbox cases: the budget that must decide (stats['budget']), if any
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -351,6 +355,39 @@ def _multi_stream_page(sizes: list[int], lzw: int = 0) -> bytes:
 	return b.to_bytes(cat)
 
 
+def _xref_stream_chain(count: int, size: int) -> bytes:
+	"""The unsigned contract with ``count`` cross-reference streams chained by /Prev, each inflating to ``size``
+	bytes: the newest lists every object (then zero padding), the older ones a single free entry (all zeros)."""
+	pdf = base("unsigned")
+	xref_at = int(pdf[pdf.rfind(b"startxref") + 9 :].split()[0])
+	offsets = [int(m.group(1)) for m in re.finditer(rb"(\d{10}) \d{5} n", pdf[xref_at:])]
+	first = len(offsets) + 1  # objects 1..len(offsets) are the contract's; the xref streams follow
+	out, prev = bytearray(pdf[:xref_at]), None
+	for i in range(count):
+		offsets.append(len(out))
+		newest = i == count - 1
+		if newest:
+			rows = b"\x00\x00\x00\x00\x00\xff\xff" + b"".join(
+				b"\x01" + o.to_bytes(4, "big") + b"\x00\x00" for o in offsets
+			)
+			data = zlib.compress(rows + bytes(size - len(rows)), 9)
+			entries = f"/Size {first + i + 1} /Root 1 0 R /Info {first - 1} 0 R"
+		else:
+			data, entries = pf.flate_bomb(size), f"/Size {first + i + 1} /Index [0 1]"
+		out += (
+			(
+				f"{first + i} 0 obj\n<< /Type /XRef {entries} /W [1 4 2] /Filter /FlateDecode /Length {len(data)}"
+				+ (f" /Prev {prev}" if prev is not None else "")
+				+ " >>\nstream\n"
+			).encode()
+			+ data
+			+ b"\nendstream\nendobj\n"
+		)
+		prev = offsets[-1]
+	out += b"startxref\n%d\n%%%%EOF\n" % prev
+	return bytes(out)
+
+
 def bomb_cases() -> dict[str, Case]:
 	fail = ("parse",)
 	out = {
@@ -360,14 +397,18 @@ def bomb_cases() -> dict[str, Case]:
 		"bomb-object-stream-1gib": pf.contract_pdf(
 			CODE, PAGES, objstm=True, objstm_data=pf.flate_bomb(1 << 30)
 		),
-		# streams under the per-stream cap (24 MiB) but together above the total cap (64 MiB)
-		"bomb-four-streams-of-20mib": _multi_stream_page([20 << 20] * 4),
-		# 23 MiB of content to parse: under the caps, stopped by the CPU time box of text extraction
-		"content-23mib-to-parse": _bomb_pdf([(23 << 20, "contents"), (0, "contents"), (0, "contents")]),
+		# LZW: pypdf 3.17's own decoder has no bound (CVE-2025-62708 class); ours stops at the same byte caps
+		"bomb-lzw-2gib": _multi_stream_page([], lzw=2 << 30),
+		# four cross-reference streams under the per-stream cap (24 MiB) but together above the total (64 MiB)
+		"bomb-four-xref-streams-of-20mib": _xref_stream_chain(4, 20 << 20),
 	}
-	# LZW: pypdf 3.17 decodes it without bound (CVE-2025-62708 class); only the child's memory limit stops it
-	out["bomb-lzw-2gib"] = _multi_stream_page([], lzw=2 << 30)
-	cases = {name: Case(data, REJECT, fail, sandbox=True) for name, data in out.items()}
+	cases = {name: Case(data, REJECT, fail, sandbox=True, budget="inflate") for name, data in out.items()}
+	# page content under the decompression caps but above what text extraction may parse (8 MiB)
+	for name, data in (
+		("bomb-four-streams-of-20mib", _multi_stream_page([20 << 20] * 4)),
+		("content-23mib-to-parse", _bomb_pdf([(23 << 20, "contents"), (0, "contents"), (0, "contents")])),
+	):
+		cases[name] = Case(data, REJECT, fail, sandbox=True, budget="content_bytes")
 	# a bomb on a page whose text is never needed (the code is found on page 1) is never inflated: harmless to
 	# the checker, so the unsigned upload goes to manual review like any other unsigned one
 	cases["bomb-on-page-2-never-read"] = Case(
@@ -428,24 +469,35 @@ def tree_cases() -> dict[str, Case]:
 	)
 	out["tree-kids-not-array"] = _tree_pdf("<< /Type /Pages /Count 1 /Kids 4 >>")
 	out["tree-kid-is-number"] = _tree_pdf("<< /Type /Pages /Count 2 /Kids [4 0 R 7] >>")
-	cases = {name: Case(data, REJECT, ("page_count", "parse"), sandbox=True) for name, data in out.items()}
+	budgets = {
+		"tree-same-page-200k-times": "pages",
+		"tree-6000-distinct-pages": "pages",
+		"tree-5000-levels-deep": "page_tree_depth",
+	}  # the others are malformed trees: a policy failure, no budget involved
+	cases = {
+		name: Case(data, REJECT, ("page_count", "parse"), sandbox=True, budget=budgets.get(name))
+		for name, data in out.items()
+	}
 	cases["graph-110k-nodes"] = Case(
 		pf.contract_pdf(CODE, PAGES, extras=pf.Extras(catalog="/Junk [" + "<<>>" * 110_000 + "]")),
 		REJECT,
 		("active_content",),
 		sandbox=True,
+		budget="walk_nodes",
 	)
 	cases["nesting-50k-arrays"] = Case(
 		pf.contract_pdf(CODE, PAGES, extras=pf.Extras(catalog="/Junk " + "[" * 50_000 + "]" * 50_000)),
 		REJECT,
 		("parse",),
 		sandbox=True,
+		budget="nesting",
 	)
 	cases["nesting-20k-dicts"] = Case(
 		pf.contract_pdf(CODE, PAGES, extras=pf.Extras(catalog="/Junk " + "<< /A " * 20_000 + ">> " * 20_000)),
 		REJECT,
 		("parse",),
 		sandbox=True,
+		budget="nesting",
 	)
 	return cases
 
@@ -493,9 +545,9 @@ def xref_cases() -> dict[str, Case]:
 		extras=pf.Extras(catalog="/Junk [" + " ".join(f"{n} 0 R" for n in range(900, 3900)) + "]"),
 	)
 	cases = {name: Case(data, REJECT, ("parse",)) for name, data in out.items()}
-	# /Prev pointing at its own xref table: pypdf 3.17 loops forever; only the child's limits stop it
+	# /Prev pointing at its own xref table: pypdf 3.17 alone loops forever; the xref budget refuses the cycle
 	loop = pdf[:sx].replace(b"trailer\n<<", b"trailer\n<< /Prev %d" % xref_at) + pdf[sx:]
-	cases["xref-prev-self-loop"] = Case(loop, REJECT, ("parse",), sandbox=True)
+	cases["xref-prev-self-loop"] = Case(loop, REJECT, ("parse",), sandbox=True, budget="xref_cycle")
 	return cases
 
 
@@ -638,7 +690,7 @@ def test_corpus_is_large_enough():
 	assert sum(case.decision == REJECT for case in CASES.values()) >= 125
 
 
-def _assert_verdict(name: str, verdict, seconds: float | None = None):
+def _assert_verdict(name: str, verdict):
 	case = CASES[name]
 	failed = {c["check"] for c in verdict.checks if c["outcome"] == FAIL}
 	assert verdict.decision == case.decision, (name, verdict.checks)
@@ -655,22 +707,62 @@ def test_bad_pdf_in_process(name):
 	_assert_verdict(name, verdict)
 
 
-@pytest.fixture(scope="session")
-def sandbox_verdicts():
+TIMING_STATS = {"seconds", "maxrss_kb", "cpu_seconds", "vmpeak_kb"}  # measurements, not results
+
+
+def comparable(verdict) -> dict:
+	"""The whole verdict minus what is measured rather than decided (timings, memory): decision, every check
+	with its reason, signatures, signer, budget counters and the deciding budget."""
+	out = verdict.as_dict()
+	out["stats"] = {k: v for k, v in out["stats"].items() if k not in TIMING_STATS and not k.startswith("t_")}
+	return out
+
+
+def run_sandbox(names, **limits) -> dict:
+	"""check_pdf (child process) for each case, two at a time; ``limits`` are passed through."""
+
 	def run(name):
-		started = time.monotonic()
-		verdict = check_pdf(CASES[name].data, **kwargs(), cpu_seconds=3)
-		return name, verdict, time.monotonic() - started
+		return name, check_pdf(CASES[name].data, **kwargs(), **limits)
 
 	with ThreadPoolExecutor(max_workers=2) as pool:
-		return {name: (verdict, seconds) for name, verdict, seconds in pool.map(run, SANDBOX)}
+		return dict(pool.map(run, names))
+
+
+@pytest.fixture(scope="session")
+def sandbox_verdicts():
+	return run_sandbox(SANDBOX)  # the default limits: a last-resort kill only
 
 
 @pytest.mark.parametrize("name", SANDBOX)
 def test_bad_pdf_in_sandbox(name, sandbox_verdicts):
-	verdict, seconds = sandbox_verdicts[name]
+	verdict = sandbox_verdicts[name]
 	_assert_verdict(name, verdict)
-	assert seconds < 12, (name, seconds)  # 10 s wall-clock timeout + process start
+	# decided by the expected deterministic budget (or by a plain policy check), never by a safety kill
+	assert verdict.stats.get("budget") == CASES[name].budget, (name, verdict.stats, verdict.checks)
+	assert "kill" not in verdict.stats, (name, verdict.stats)
+	assert not {KILL_TIME, KILL_MEMORY} & {c["detail"] for c in verdict.checks}, name
+
+
+@pytest.mark.parametrize("factor", [0.2, 10])
+def test_sandbox_verdicts_do_not_depend_on_time_limits(factor, sandbox_verdicts):
+	"""The time limits only guard against the unforeseen: scaled down to a fifth (still far above any budget's
+	cost) or up tenfold, every hostile case gets the same verdict, reasons and budget counters."""
+	scaled = run_sandbox(
+		SANDBOX, cpu_seconds=max(1, round(DEFAULT_CPU_SECONDS * factor)), timeout=DEFAULT_TIMEOUT * factor
+	)
+	for name in SANDBOX:
+		assert comparable(scaled[name]) == comparable(sandbox_verdicts[name]), name
+
+
+def test_budget_verdict_is_reproducible(sandbox_verdicts):
+	"""The case that used to depend on machine speed (a CPU-time box) now hits a byte budget: a second run, and
+	the in-process run without any process limit, give exactly the same result, counters included."""
+	name = "content-23mib-to-parse"
+	first = comparable(sandbox_verdicts[name])
+	assert comparable(check_pdf(CASES[name].data, **kwargs())) == first
+	assert comparable(_check_in_process(CASES[name].data, **kwargs())) == first
+	parse = next(c for c in first["checks"] if c["check"] == "parse")
+	assert first["stats"]["budget"] == "content_bytes" and "mais de 8 MB" in parse["detail"], first
 
 
 REPRESENTATIVE = [

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 
-from .api import DEFAULT_MAX_BYTES, MAGIC_WINDOW, check_magic, check_pdf, check_size
+from .api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAGIC_WINDOW, check_magic, check_pdf, check_size
 from .model import FAIL, REJECT, TrustRoot, TrustRootError, Verdict, row
 
 _PIN = re.compile(r"^(?P<path>.+?):(?P<pin>[0-9A-Fa-f]{2}(?::?[0-9A-Fa-f]{2}){31})$")
@@ -51,7 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
 		"--issued-sha256", help="SHA-256 do PDF emitido (prova o conteúdo quando a assinatura é incremental)"
 	)
 	p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
-	p.add_argument("--timeout", type=float, default=10)
+	p.add_argument(
+		"--timeout",
+		type=float,
+		default=DEFAULT_TIMEOUT,
+		help="limite de segurança de tempo (último recurso), em s",
+	)
 	return p
 
 

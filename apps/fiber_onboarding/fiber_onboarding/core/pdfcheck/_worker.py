@@ -1,9 +1,10 @@
 """The child process that parses an untrusted PDF: ``python -m fiber_onboarding.core.pdfcheck._worker``.
 
 Protocol: stdin carries one JSON header line (options and ``length``) followed by exactly ``length`` bytes of the
-file. The worker sets its own limits before importing any PDF library (RLIMIT_CPU, RLIMIT_AS, no core dumps),
-runs ``run_checks`` and writes one JSON object to stdout; anything the libraries print goes to stderr.
-``run_checks`` is also called in-process by the tests for cheap inputs (no limits there).
+file. The worker sets its own last-resort limits before importing any PDF library (RLIMIT_CPU, RLIMIT_AS, no
+core dumps), runs ``run_checks`` and writes one JSON object to stdout; anything the libraries print goes to
+stderr. ``run_checks`` decides with deterministic budgets only (``bounds``): the same file gets the same result
+in the child and in-process, where the tests call it for cheap inputs (no process limits there).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import time
 import warnings
 
-from .model import CHECK_IDS, FAIL, PASS, row
+from .model import CHECK_IDS, FAIL, KILL_MEMORY, PASS, row
 
 EXIT_MEMORY = 3
 EXIT_BAD_INPUT = 4
@@ -72,6 +73,7 @@ class _RepairLog(logging.Handler):
 				raise LimitExceeded(
 					f"O PDF tem mais de {MAX_DANGLING} referências a objetos inexistentes: arquivo danificado.",
 					fatal=True,
+					budget="dangling_refs",
 				)
 			return
 		if _REPAIR.search(message):
@@ -123,14 +125,17 @@ def run_checks(data: bytes, options: dict) -> dict:
 	"""Parse and check ``data``; return {checks, signatures, signer, qualifying, stats}. Never raises for bad
 	input: limits and parser errors become a failed ``parse`` check (or the check they belong to).
 
-	Library warnings, log handlers and the inflate patch are scoped to the call and restored afterwards."""
-	from . import checks as C
+	Library warnings, log handlers and the parser patches (``_patches.bounded_parsing``) are scoped to the call
+	and restored afterwards. ``stats['usage']`` holds the budget counters; ``stats['budget']`` names the limit
+	that decided, if one did."""
+	from ._patches import bounded_parsing
 
-	with warnings.catch_warnings(), _RepairLog() as log, C.decompression_bounds() as budget:
+	with warnings.catch_warnings(), _RepairLog() as log, bounded_parsing() as budget:
 		warnings.simplefilter("ignore")
 		result = _run_checks(data, options, log, budget)
 		if log.repairs:
 			result["stats"]["repair"] = log.repairs[:3]  # the libraries' own words, for the audit trail
+		result["stats"]["usage"] = budget.usage()
 		return result
 
 
@@ -151,12 +156,17 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 		return result
 
 	def describe(exc: BaseException) -> str:
+		"""The pt-BR reason; a budget's id goes to ``stats['budget']`` (the first budget hit always wins)."""
 		if budget.hit:
+			stats["budget"] = budget.hit_budget
 			return budget.hit
 		if isinstance(exc, C.LimitExceeded):
+			if exc.budget:
+				stats["budget"] = exc.budget
 			return str(exc)
-		if isinstance(exc, MemoryError):
-			return "O PDF excede o limite de memória da análise."
+		if isinstance(exc, MemoryError):  # the last-resort memory limit, not a budget
+			stats["kill"] = "memory"
+			return KILL_MEMORY
 		if isinstance(exc, RecursionError):
 			return "Estrutura do PDF aninhada demais (recursão excessiva)."
 		return f"O PDF está corrompido ou incompleto e não pode ser lido ({type(exc).__name__}). Gere ou salve o PDF novamente."
@@ -169,6 +179,7 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 		reader = C.open_reader(data)
 		# 2. encryption: only files that open with the empty user password go on
 		enc = C.check_encryption(reader)
+		budget.check()
 		if enc["outcome"] == FAIL:
 			out.extend([row("parse", PASS, "Estrutura do PDF lida (conteúdo criptografado)."), enc])
 			result["checks"] = _order(out)
@@ -189,6 +200,7 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 		if ph_reader.encrypted:
 			ph_reader.decrypt(b"")
 		ph_reader.root
+		budget.check()
 	except BaseException as exc:
 		if isinstance(exc, KeyboardInterrupt | SystemExit):
 			raise
@@ -200,6 +212,7 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 	try:
 		# 3. active content
 		out.append(C.check_active_content(reader, stats))
+		budget.check()
 		stats["t_active"] = round(time.monotonic() - started, 3)
 		# 4. page tree
 		want = set(range(C.TEXT_PAGES_HEAD)) | {-1}
@@ -210,18 +223,20 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 		except C.LimitExceeded as exc:
 			if exc.fatal or budget.hit:
 				raise
+			stats["budget"] = exc.budget
 			out.append(row("page_count", FAIL, str(exc)))
+		budget.check()
 		# 5. signatures (pyHanko)
 		roots = [
 			{"label": r["label"], "kind": r["kind"], "der": base64.b64decode(r["der"])}
 			for r in options.get("roots", [])
 		]
 		statuses, sig_error = S.validate_signatures(data, roots, reader=ph_reader)
-		if budget.hit:
-			raise C.LimitExceeded(budget.hit)
+		budget.check()
 		result["signatures"] = statuses
 		earlier = S.signatures_in_earlier_revisions(ph_reader) if not sig_error else 0
 		out.append(S.check_signatures(statuses, sig_error, _has_sig_fields(reader), earlier=earlier))
+		budget.check()
 		stats["t_signatures"] = round(time.monotonic() - started, 3)
 		# 6. contract code, in the signed revision when later updates follow the signature
 		text_reader, text_pages = reader, picked
@@ -250,9 +265,8 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 				)
 			)
 		elif picked:
-			out.append(C.check_contract_code(text_reader, text_pages, options.get("contract_code")))
-		if budget.hit:
-			raise C.LimitExceeded(budget.hit)
+			out.append(C.check_contract_code(text_reader, text_pages, options.get("contract_code"), budget))
+		budget.check()
 		stats["t_text"] = round(time.monotonic() - started, 3)
 		# 7. trust and signer
 		out.append(S.check_trust(statuses, len(roots), options.get("refused_roots", [])))
@@ -299,7 +313,19 @@ def _signed_revision_end(statuses: list[dict]) -> int | None:
 	return None
 
 
+def _vm_peak_kb() -> int | None:
+	try:
+		with open("/proc/self/status", "rb") as fh:
+			for line in fh:
+				if line.startswith(b"VmPeak:"):
+					return int(line.split()[1])
+	except (OSError, ValueError, IndexError):
+		pass
+	return None
+
+
 def _set_limits(cpu_seconds: int, memory_mb: int) -> None:
+	"""Last-resort limits only (the caller sets them far above what the budgets allow)."""
 	import resource
 
 	resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -317,7 +343,7 @@ def main() -> int:
 	try:
 		header = json.loads(stdin.readline(1 << 20).decode("utf-8"))
 		length = int(header["length"])
-		_set_limits(header.get("cpu_seconds", 5), header.get("memory_mb", 300))
+		_set_limits(header["cpu_seconds"], header["memory_mb"])
 		data = stdin.read(length)
 		if len(data) != length:
 			raise ValueError("short input")
@@ -328,12 +354,10 @@ def main() -> int:
 		result = run_checks(data, header)
 		import resource
 
-		result["stats"]["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-		result["stats"]["cpu_seconds"] = round(
-			resource.getrusage(resource.RUSAGE_SELF).ru_utime
-			+ resource.getrusage(resource.RUSAGE_SELF).ru_stime,
-			3,
-		)
+		usage = resource.getrusage(resource.RUSAGE_SELF)
+		result["stats"]["maxrss_kb"] = usage.ru_maxrss
+		result["stats"]["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 3)
+		result["stats"]["vmpeak_kb"] = _vm_peak_kb()  # address space: what RLIMIT_AS measures
 		payload = json.dumps(result, ensure_ascii=False, default=str).encode("utf-8")
 	except MemoryError:
 		return EXIT_MEMORY

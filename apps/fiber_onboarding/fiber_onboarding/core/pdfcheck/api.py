@@ -1,9 +1,11 @@
 """``check_pdf``: screen an uploaded signed contract in a separate, resource-limited process.
 
 The parent never parses the PDF: it checks the magic bytes and the size, pins the trust roots, then hands the
-bytes to ``python -m fiber_onboarding.core.pdfcheck._worker`` (CPU and address-space limits set in the child,
-wall-clock timeout here). A child that is killed, crashes, times out or answers garbage becomes a ``reject``
-with a failed ``parse`` check, never an exception.
+bytes to ``python -m fiber_onboarding.core.pdfcheck._worker``. The child decides with deterministic budgets
+(``bounds``); its CPU and address-space limits (set in the child) and the wall-clock timeout (here) are only a
+last-resort kill, far above what any budget allows. A child that is killed, crashes, times out or answers
+garbage becomes a ``reject`` with a failed ``parse`` check, never an exception; a kill by a safety limit has
+its own reason (``model.KILL_TIME`` / ``KILL_MEMORY``) and ``stats['kill']`` says which limit fired.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from ._worker import EXIT_MEMORY
 from .model import (
 	CHECK_IDS,
 	FAIL,
+	KILL_MEMORY,
+	KILL_TIME,
 	PASS,
 	REJECT,
 	TrustRoot,
@@ -32,6 +37,12 @@ from .model import (
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAGIC_WINDOW = 1024
+# Last-resort kill of the child, far above what the budgets let a file cost (a 10 MB, 100-page contract needs
+# ~0.6 s of CPU and ~100 MB of address space; the heaviest budget-bounded inputs measured ~5 s and ~300 MB).
+# The wall clock stays under the 120 s timeout of the background job that calls check_pdf (contract_service).
+DEFAULT_CPU_SECONDS = 60
+DEFAULT_TIMEOUT = 90.0
+DEFAULT_MEMORY_MB = 768
 
 # What a renamed upload usually is, for a friendlier message.
 _KNOWN_MAGIC = (
@@ -110,8 +121,9 @@ def _signal_name(code: int) -> str:
 		return str(-code)
 
 
-def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, str | None]:
-	"""Run the child; return (result, None) or (None, pt-BR reason)."""
+def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, str | None, str | None]:
+	"""Run the child; return (result, None, None) or (None, pt-BR reason, kill) where ``kill`` is "cpu",
+	"wall" or "memory" when a last-resort limit ended the child, else None."""
 	payload = json.dumps(dict(header, length=len(data))).encode("utf-8") + b"\n"
 	try:
 		proc = subprocess.Popen(
@@ -124,13 +136,13 @@ def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, 
 			start_new_session=True,
 		)
 	except OSError as exc:
-		return None, f"Não foi possível iniciar o processo de análise ({exc.strerror or exc})."
+		return None, f"Não foi possível iniciar o processo de análise ({exc.strerror or exc}).", None
 	try:
 		stdout, stderr = proc.communicate(payload + data, timeout=timeout)
 	except subprocess.TimeoutExpired:
 		proc.kill()
 		proc.communicate()
-		return None, f"A análise excedeu o tempo limite de {timeout} s (PDF complexo demais ou malicioso)."
+		return None, KILL_TIME, "wall"
 	except OSError:  # broken pipe: the child died while reading its input
 		proc.kill()
 		stdout, stderr = proc.communicate()
@@ -140,16 +152,14 @@ def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, 
 		raise
 	code = proc.returncode
 	if code != 0:
-		if code < 0 and -code in (signal.SIGXCPU, signal.SIGKILL):
-			return None, "A análise excedeu o limite de CPU (PDF complexo demais ou malicioso)."
+		if code < 0 and -code in (signal.SIGXCPU, signal.SIGKILL):  # RLIMIT_CPU: soft, then hard limit
+			return None, KILL_TIME, "cpu"
 		if code < 0:
-			return None, f"O analisador de PDF terminou de forma anormal ({_signal_name(code)})."
-		if code == 3:
-			return None, "O PDF excede o limite de memória da análise."
+			return None, f"O analisador de PDF terminou de forma anormal ({_signal_name(code)}).", None
 		tail = (stderr or b"")[-300:].decode("utf-8", "replace")
-		if "MemoryError" in tail:
-			return None, "O PDF excede o limite de memória da análise."
-		return None, f"O analisador de PDF falhou (código {code})."
+		if code == EXIT_MEMORY or "MemoryError" in tail:
+			return None, KILL_MEMORY, "memory"
+		return None, f"O analisador de PDF falhou (código {code}).", None
 	try:
 		result = json.loads(stdout.decode("utf-8"))
 		checks = result["checks"]
@@ -157,8 +167,8 @@ def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, 
 			if c["check"] not in CHECK_IDS or c["outcome"] not in ("pass", "warn", "fail"):
 				raise ValueError(c)
 	except Exception:
-		return None, "Resposta inválida do processo de análise."
-	return result, None
+		return None, "Resposta inválida do processo de análise.", None
+	return result, None, None
 
 
 def check_pdf(
@@ -170,15 +180,17 @@ def check_pdf(
 	expected_signer_cpf: str | None = None,
 	expected_signer_name: str | None = None,
 	max_bytes: int = DEFAULT_MAX_BYTES,
-	cpu_seconds: int = 5,
-	memory_mb: int = 300,
-	timeout: float = 10,
+	cpu_seconds: int = DEFAULT_CPU_SECONDS,
+	memory_mb: int = DEFAULT_MEMORY_MB,
+	timeout: float = DEFAULT_TIMEOUT,
 	issued_sha256: str | None = None,
 ) -> Verdict:
 	"""Screen an uploaded signed contract; see signed-pdf.md §3 and §8 and the package docstring.
 
 	``issued_sha256`` (optional): SHA-256 of the PDF that was sent; when the upload starts with exactly those
-	bytes (incremental signing) the content is proven to be ours without looking at its text."""
+	bytes (incremental signing) the content is proven to be ours without looking at its text.
+	``cpu_seconds``, ``memory_mb`` and ``timeout`` are the last-resort kill of the child, not verdict rules: any
+	value far above the budgets gives the same verdict for the same file."""
 	return _check(
 		bytes(data),
 		contract_code=contract_code,
@@ -202,9 +214,9 @@ def _check_in_process(data: bytes, **kwargs) -> Verdict:
 	kwargs.setdefault("trust_roots", ())
 	kwargs.setdefault("issued_sha256", None)
 	kwargs.setdefault("max_bytes", DEFAULT_MAX_BYTES)
-	kwargs.setdefault("cpu_seconds", 5)
-	kwargs.setdefault("memory_mb", 300)
-	kwargs.setdefault("timeout", 10)
+	kwargs.setdefault("cpu_seconds", DEFAULT_CPU_SECONDS)
+	kwargs.setdefault("memory_mb", DEFAULT_MEMORY_MB)
+	kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
 	return _check(bytes(data), in_process=True, **kwargs)
 
 
@@ -242,13 +254,14 @@ def _check(
 	if in_process:
 		from ._worker import run_checks
 
-		result, reason = run_checks(data, header), None
+		result, reason, kill = run_checks(data, header), None, None
 		result = json.loads(json.dumps(result, default=str))
 	else:
-		result, reason = run_worker(header, data, timeout)
+		result, reason, kill = run_worker(header, data, timeout)
 	if result is None:
 		checks.append(row("parse", FAIL, reason))
-		return Verdict(decision=REJECT, checks=checks, sha256=sha, size=len(data))
+		stats = {"kill": kill} if kill else {}
+		return Verdict(decision=REJECT, checks=checks, sha256=sha, size=len(data), stats=stats)
 	checks.extend(result["checks"])
 	decision = decide(checks, bool(result.get("qualifying")))
 	signatures = [{k: v for k, v in s.items()} for s in result.get("signatures", [])]

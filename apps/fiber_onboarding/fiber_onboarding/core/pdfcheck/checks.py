@@ -1,107 +1,28 @@
 """Structural screening of an untrusted PDF with pypdf (runs inside the worker process).
 
-pypdf 3.17 predates the 2025-26 denial-of-service fixes (signed-pdf.md §6), so besides the worker's CPU and memory
-limits every stage here is bounded on its own: FlateDecode output is capped per stream and in total
-(``decompression_bounds``), the object walk and the page-tree walk are iterative with visited sets and
-node budgets, and text is extracted from a few pages only.
+Every stage is bounded by counts, never by time (see ``bounds``): the object walk and the page-tree walk are
+iterative with visited sets and node / page / depth budgets, text is extracted from a few pages only, and the
+parsers underneath are charged to the analysis' ``Budget`` (decoded bytes, objects, content operators,
+characters...) while they run.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import re
-import signal
-import threading
 import unicodedata
-import zlib
 
+from .bounds import Budget, LimitExceeded, reraise_fatal
 from .model import FAIL, PASS, WARN, row
 
-# Bounds (per file). A real contract is a few hundred objects and a few dozen pages.
-MAX_STREAM_INFLATE = 24 * 1024 * 1024  # one decoded stream
-MAX_TOTAL_INFLATE = 64 * 1024 * 1024  # all decoded streams together
+__all__ = ["Budget", "LimitExceeded", "reraise_fatal"]  # re-exported: the worker and the tests use them here
+
+# Bounds of the structural checks (per file). A real contract is a few hundred objects and a few dozen pages.
 MAX_WALK_NODES = 100_000  # dictionaries, arrays and references visited by the active-content walk
 MAX_PAGES = 5_000
 MAX_PAGE_TREE_DEPTH = 64
 TEXT_PAGES_HEAD = 3  # pages whose text is searched for the contract code (plus the last page)
-TEXT_SECONDS = 1.5  # CPU-time budget for text extraction (all picked pages)
-
-
-class LimitExceeded(Exception):
-	"""A structural bound was hit; the message is pt-BR. ``fatal`` ones (decompression budget, damaged
-	cross-reference table) end the analysis as a failed ``parse`` check; the others fail the check they bound."""
-
-	def __init__(self, message: str, *, fatal: bool = False) -> None:
-		super().__init__(message)
-		self.fatal = fatal
-
-
-def reraise_fatal(exc: BaseException) -> None:
-	"""Re-raise what must end the analysis (limits, memory, runaway recursion) instead of being tolerated."""
-	if isinstance(exc, LimitExceeded | MemoryError | RecursionError):
-		raise exc
-
-
-class Budget:
-	"""Shared decompression budget; ``hit`` keeps the first limit message even if a library swallows the error."""
-
-	def __init__(self, total: int = MAX_TOTAL_INFLATE, per_stream: int = MAX_STREAM_INFLATE) -> None:
-		self.total = total
-		self.per_stream = per_stream
-		self.used = 0
-		self.hit: str | None = None
-
-	def fail(self, message: str):
-		if self.hit is None:
-			self.hit = message
-		raise LimitExceeded(message, fatal=True)
-
-	def inflate(self, data: bytes) -> bytes:
-		"""zlib/gzip inflate with an output cap; lenient on corrupt data (returns what decoded), like pypdf."""
-		if self.hit:
-			self.fail(self.hit)
-		limit = min(self.per_stream, self.total - self.used)
-		step = 1 << 20
-		out = bytearray()
-		dec = zlib.decompressobj(zlib.MAX_WBITS | 32)
-		buf = bytes(data)
-		try:
-			while True:
-				chunk = dec.decompress(buf, step)
-				out += chunk
-				if len(out) > limit:
-					self.fail(
-						f"Conteúdo compactado expande além do limite da análise ({self.per_stream >> 20} MB por fluxo, {self.total >> 20} MB no total): "
-						"possível bomba de descompressão."
-					)
-				buf = dec.unconsumed_tail
-				if dec.eof or (not buf and len(chunk) < step):
-					break
-		except zlib.error:
-			pass
-		self.used += len(out)
-		result = bytes(out)
-		del out
-		return result
-
-
-@contextlib.contextmanager
-def decompression_bounds(budget: Budget | None = None):
-	"""Route pypdf's and pyHanko's FlateDecode through a ``Budget`` for the duration of the block (the modules'
-	``decompress`` functions are patched and restored)."""
-	import pyhanko.pdf_utils.filters as ph_filters
-	import pypdf.filters
-
-	budget = budget or Budget()
-	saved = (pypdf.filters.decompress, ph_filters.decompress)
-	pypdf.filters.decompress = budget.inflate
-	ph_filters.decompress = budget.inflate
-	try:
-		yield budget
-	finally:
-		pypdf.filters.decompress, ph_filters.decompress = saved
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -230,7 +151,8 @@ def scan_active_content(reader, max_nodes: int = MAX_WALK_NODES) -> tuple[list[s
 		nodes += 1
 		if nodes > max_nodes:
 			raise LimitExceeded(
-				f"Estrutura do PDF grande demais (mais de {max_nodes} objetos): análise interrompida."
+				f"Estrutura do PDF grande demais (mais de {max_nodes} objetos): análise interrompida.",
+				budget="walk_nodes",
 			)
 		if isinstance(obj, DictionaryObject):
 			for name, value in obj.items():
@@ -255,13 +177,15 @@ def scan_active_content(reader, max_nodes: int = MAX_WALK_NODES) -> tuple[list[s
 
 
 def check_active_content(reader, stats: dict | None = None) -> dict:
-	"""The ``active_content`` row. A graph too large to walk fails (absence of active content unproven);
-	a decompression limit propagates (it is a ``parse`` failure)."""
+	"""The ``active_content`` row. A graph too large to walk fails (absence of active content unproven; the
+	budget's id goes to ``stats['budget']``); a fatal limit propagates (it is a ``parse`` failure)."""
 	try:
 		findings, nodes = scan_active_content(reader)
 	except LimitExceeded as exc:
 		if exc.fatal:
 			raise
+		if stats is not None:
+			stats["budget"] = exc.budget
 		return row("active_content", FAIL, f"{exc} Não foi possível descartar conteúdo ativo.")
 	if stats is not None:
 		stats["nodes"] = nodes
@@ -316,7 +240,10 @@ def walk_pages(reader, want: set[int] | None = None) -> tuple[int, dict[int, tup
 		if not isinstance(node, DictionaryObject):
 			raise LimitExceeded("Árvore de páginas inválida: nó que não é um dicionário.")
 		if depth > MAX_PAGE_TREE_DEPTH:
-			raise LimitExceeded(f"Árvore de páginas profunda demais (mais de {MAX_PAGE_TREE_DEPTH} níveis).")
+			raise LimitExceeded(
+				f"Árvore de páginas profunda demais (mais de {MAX_PAGE_TREE_DEPTH} níveis).",
+				budget="page_tree_depth",
+			)
 		node_type = node.get("/Type")
 		is_tree = node_type == "/Pages" or (node_type != "/Page" and "/Kids" in node)
 		if is_tree:
@@ -324,7 +251,9 @@ def walk_pages(reader, want: set[int] | None = None) -> tuple[int, dict[int, tup
 			if not isinstance(kids, ArrayObject):
 				raise LimitExceeded("Árvore de páginas inválida: /Kids ausente.")
 			if len(kids) > MAX_PAGES:
-				raise LimitExceeded(f"Árvore de páginas grande demais (mais de {MAX_PAGES} páginas).")
+				raise LimitExceeded(
+					f"Árvore de páginas grande demais (mais de {MAX_PAGES} páginas).", budget="pages"
+				)
 			inherit = dict(inherited)
 			for attr in _INHERITABLE:
 				if attr in node:
@@ -333,7 +262,7 @@ def walk_pages(reader, want: set[int] | None = None) -> tuple[int, dict[int, tup
 				stack.append((kid, inherit, depth + 1))
 			continue
 		if count >= MAX_PAGES:
-			raise LimitExceeded(f"O PDF tem páginas demais (mais de {MAX_PAGES}).")
+			raise LimitExceeded(f"O PDF tem páginas demais (mais de {MAX_PAGES}).", budget="pages")
 		if count in positive or tail_wanted:
 			page = DictionaryObject()
 			for attr, value in inherited.items():
@@ -379,57 +308,33 @@ def normalise_text(text: str) -> str:
 	return _SPACE.sub("", text).upper()
 
 
-@contextlib.contextmanager
-def cpu_time_box(seconds: float, message: str):
-	"""Interrupt the block after ``seconds`` of process CPU time (SIGPROF) with ``LimitExceeded(message)``.
-
-	Only in the main thread (where signals are delivered); elsewhere the worker's RLIMIT_CPU still applies.
-	A flag survives libraries that swallow the exception.
-	"""
-	if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-		yield {"expired": False}
-		return
-	state = {"expired": False}
-
-	def expire(signum, frame):
-		state["expired"] = True
-		raise LimitExceeded(message)
-
-	previous = signal.signal(signal.SIGPROF, expire)
-	signal.setitimer(signal.ITIMER_PROF, seconds)
-	try:
-		yield state
-	finally:
-		signal.setitimer(signal.ITIMER_PROF, 0)
-		signal.signal(signal.SIGPROF, previous)
-	if state["expired"]:
-		raise LimitExceeded(message)
-
-
 def page_texts(
-	reader, picked: dict[int, tuple], seconds: float = TEXT_SECONDS, until=None
+	reader, picked: dict[int, tuple], until=None, budget: Budget | None = None
 ) -> list[tuple[int, str]]:
-	"""(index, text) of the picked pages, in order, extracted within ``seconds`` of CPU time in all; stops after
-	the first page whose normalised text satisfies ``until``.
+	"""(index, text) of the picked pages, in order; stops after the first page whose normalised text satisfies
+	``until``.
 
-	Raises ``LimitExceeded`` when a page takes longer (e.g. tens of MB of content stream to parse).
+	The work is bounded by ``budget`` (content bytes, operators, characters, form nesting, font tables, charged
+	by the parser patches while pypdf extracts); a limit hit inside a form XObject, which pypdf swallows, is
+	raised here after the page.
 	"""
 	from pypdf import PageObject
 
 	texts = []
-	with cpu_time_box(seconds, "Extração de texto excedeu o limite de tempo: conteúdo de página anormal."):
-		for index in sorted(picked):
-			ref, page_dict = picked[index]
-			page = PageObject(reader, ref)
-			page.update(page_dict)
-			try:
-				text = page.extract_text() or ""
-			except Exception as exc:
-				reraise_fatal(exc)
-				text = ""
-			texts.append((index, text))
-			if until is not None and until(normalise_text(text)):
-				break
+	for index in sorted(picked):
+		ref, page_dict = picked[index]
+		page = PageObject(reader, ref)
+		page.update(page_dict)
+		try:
+			text = page.extract_text() or ""
+		except Exception as exc:
+			reraise_fatal(exc)
+			text = ""
+		if budget is not None:
+			budget.check()
+		texts.append((index, text))
+		if until is not None and until(normalise_text(text)):
+			break
 	return texts
 
 
@@ -456,12 +361,14 @@ def issued_revision(data: bytes, issued_sha256: str | None, max_revisions: int =
 	return None
 
 
-def check_contract_code(reader, picked: dict[int, tuple], code: str | None) -> dict:
+def check_contract_code(
+	reader, picked: dict[int, tuple], code: str | None, budget: Budget | None = None
+) -> dict:
 	if not code:
 		return row("contract_code", WARN, "Código do contrato não informado: conteúdo não conferido.")
 	wanted = normalise_text(code)
 	any_text = False
-	for index, text in page_texts(reader, picked, until=lambda norm: wanted in norm):
+	for index, text in page_texts(reader, picked, until=lambda norm: wanted in norm, budget=budget):
 		norm = normalise_text(text)
 		if norm:
 			any_text = True

@@ -46,6 +46,19 @@ TRUST_KINDS = ("icp-brasil", "gov.br", "other")
 SIGNATURE_CATEGORY = {"icp-brasil": "qualificada", "gov.br": "avançada", "other": "avançada"}
 
 
+# Reasons for the last-resort kills (the worker's CPU / wall-clock / memory limits). They are set far above what
+# the deterministic budgets let any file use, so they never decide a verdict in normal operation; when one does
+# fire, the reason says so and is never mixed up with a budget's reason.
+KILL_TIME = (
+	"A análise foi interrompida pelo limite de segurança de tempo (último recurso, muito acima do que um PDF "
+	"normal exige): o arquivo não pôde ser verificado. Gere o PDF novamente ou encaminhe para conferência manual."
+)
+KILL_MEMORY = (
+	"A análise foi interrompida pelo limite de segurança de memória (último recurso, muito acima do que um PDF "
+	"normal exige): o arquivo não pôde ser verificado. Gere o PDF novamente ou encaminhe para conferência manual."
+)
+
+
 def row(check: str, outcome: str, detail: str) -> dict:
 	assert check in CHECK_IDS and outcome in (PASS, WARN, FAIL)
 	return {"check": check, "outcome": outcome, "detail": detail}

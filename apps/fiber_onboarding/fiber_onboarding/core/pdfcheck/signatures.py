@@ -20,7 +20,7 @@ OID_ICP_PF_DATA = "2.16.76.1.3.1"  # e-CPF holder: birth date(8) + CPF(11) + NIS
 OID_ICP_PJ_RESPONSIBLE_NAME = "2.16.76.1.3.2"  # e-CNPJ: name of the company's responsible person
 OID_ICP_PJ_RESPONSIBLE_DATA = "2.16.76.1.3.4"  # e-CNPJ: responsible's birth date(8) + CPF(11) + ... (as 3.1)
 
-MAX_SIGNATURES = 20  # a contract carries a handful; thousands would only burn the CPU budget
+MAX_SIGNATURES = 20  # a contract carries a handful; thousands would only multiply the validation work
 
 _DIGITS = re.compile(r"\D")
 
