@@ -217,13 +217,13 @@ def implementation_report(case, index: int):
 def sign_and_accept_contract(case):
 	"""The legal responsible's signed copy (demo certificate), checked and accepted. Idempotent."""
 	from fiber_onboarding.fiber_contracts import contract_service
-	from fiber_onboarding.tests.contract_factory import make_pki, sign_pdf, trust_test_root
+	from fiber_onboarding.setup.demo_signing import make_pki, pin_trust_root, sign_pdf
 
 	contract = frappe.get_doc("Fiber Contract", case.contract)
 	if contract.workflow_state == "Accepted":
 		return
 	pki = make_pki(signer_cn=f"{case.legal_name.upper()}:{case.legal_cpf}", root_cn=DEMO_ROOT_LABEL)
-	trust_test_root(pki, label=DEMO_ROOT_LABEL)
+	pin_trust_root(pki, label=DEMO_ROOT_LABEL)
 	issued = frappe.get_doc("File", {"file_url": contract.issued_file}).get_content()
 	row = contract_service.receive_upload(
 		contract, sign_pdf(issued, pki), "contrato-assinado.pdf", case.legal_email, "127.0.0.1"
