@@ -17,11 +17,11 @@ from frappe.utils import add_days, add_to_date, flt, get_datetime, get_url, getd
 
 from fiber_onboarding.adapters import bank_registration
 from fiber_onboarding.adapters import erpnext_accounting as accounting
+from fiber_onboarding.adapters.cnab_files import bank_account_of
 from fiber_onboarding.core.boleto import BoletoError, generate
 from fiber_onboarding.core.boleto.banks import get_bank
 from fiber_onboarding.fiber_billing.doctype.fiber_bank_agreement.fiber_bank_agreement import (
 	allocate_nosso_numero,
-	bank_account_of,
 	lock_agreement,
 	next_remessa_sequence,
 )
@@ -314,7 +314,7 @@ def pending_for_remessa(agreement: str) -> list[tuple[str, str]]:
 
 def build_remessa_file(agreement):
 	"""A CNAB Remessa with every boleto not yet sent, under the agreement's next file sequence."""
-	from fiber_onboarding.fiber_billing import cnab_adapter
+	from fiber_onboarding.adapters import cnab_files
 
 	agreement = _agreement(agreement if isinstance(agreement, str) else agreement.name)
 	# lock first, then read what is pending: two simultaneous "Generate" never put a boleto in two files
@@ -326,7 +326,7 @@ def build_remessa_file(agreement):
 	boletos = [(frappe.get_doc(BOLETO, name), movement) for name, movement in pending]
 	sequence = next_remessa_sequence(agreement.name)
 	generated_at = now_datetime()
-	text = cnab_adapter.remessa_text(agreement, boletos, sequence, generated_at)
+	text = cnab_files.remessa_text(agreement, boletos, sequence, generated_at)
 
 	remessa = frappe.get_doc(
 		{
@@ -356,7 +356,7 @@ def build_remessa_file(agreement):
 	file_doc = frappe.get_doc(
 		{
 			"doctype": "File",
-			"file_name": cnab_adapter.remessa_file_name(agreement, sequence, generated_at),
+			"file_name": cnab_files.remessa_file_name(agreement, sequence, generated_at),
 			"content": text.encode("latin-1", errors="replace"),
 			"is_private": 1,
 			"attached_to_doctype": "CNAB Remessa",
@@ -442,7 +442,7 @@ def _progress(retorno, done: int, total: int, user: str | None):
 
 def process_retorno(retorno: str, user: str | None = None):
 	"""Parse the whole file first; nothing is applied unless every line parses. Then apply item by item."""
-	from fiber_onboarding.fiber_billing import cnab_adapter
+	from fiber_onboarding.adapters import cnab_files
 
 	doc = frappe.get_doc("CNAB Retorno", retorno)
 	if doc.status == "Processed":
@@ -452,7 +452,7 @@ def process_retorno(retorno: str, user: str | None = None):
 	from fiber_onboarding.fiber_billing.doctype.cnab_retorno.cnab_retorno import read_attachment
 
 	text = decode_cnab(read_attachment(doc.file))
-	parsed, error = cnab_adapter.parse(text)
+	parsed, error = cnab_files.parse(text)
 	if error:
 		doc.db_set(
 			{
@@ -466,7 +466,7 @@ def process_retorno(retorno: str, user: str | None = None):
 		)
 		return doc
 
-	agreement = cnab_adapter.agreement_for(parsed)
+	agreement = cnab_files.agreement_for(parsed)
 	doc.update(
 		{
 			"bank_code": parsed.bank_code,
