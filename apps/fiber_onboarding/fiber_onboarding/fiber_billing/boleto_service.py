@@ -244,7 +244,6 @@ def issue_boleto(onboarding):
 			"payer_address": _payer_address(case),
 		},
 	)
-	case.db_set({"sales_invoice": invoice, "boleto": boleto.name})
 	send_boleto_email(boleto, case)
 	return boleto
 
@@ -660,18 +659,8 @@ def _mark_paid(boleto, amount: Decimal, paid_on, credit_date, source: str):
 	boleto.credit_date = getdate(credit_date)
 	boleto.payment_entry = payment_entry
 	boleto.payment_source = source
+	# the case hears it (case_events): it records the payment date and releases the project
 	boleto.save(ignore_permissions=True)
-	on_boleto_paid(boleto)
-
-
-def on_boleto_paid(boleto):
-	"""Case hook: the paid setup fee releases the project (Fiber Onboarding.on_setup_fee_paid)."""
-	if not boleto.onboarding:
-		return
-	case = frappe.get_doc("Fiber Onboarding", boleto.onboarding)
-	hook = getattr(case, "on_setup_fee_paid", None)
-	if callable(hook):
-		hook(boleto.paid_on)
 
 
 def raise_finance_exception(exception_type: str, *, boleto=None, **values) -> str:
@@ -813,8 +802,6 @@ def reissue(boleto: str, new_due_date):
 	old.save(ignore_permissions=True)
 	if old.sales_invoice:
 		accounting.set_invoice_due_date(old.sales_invoice, new_due_date)
-	if old.onboarding:
-		frappe.db.set_value("Fiber Onboarding", old.onboarding, "boleto", new.name)
 	send_boleto_email(new)
 	return new
 

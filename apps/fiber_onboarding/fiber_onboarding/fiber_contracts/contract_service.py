@@ -94,11 +94,7 @@ def create_and_send_contract(case):
 				"legal_email": case.legal_email,
 			}
 		)
-		contract.insert(ignore_permissions=True)
-	if case.get("contract") != contract.name:
-		# the case's link to its contract (a read-only copy, like its milestones)
-		frappe.db.set_value(CASE, case.name, "contract", contract.name)
-		case.contract = contract.name
+		contract.insert(ignore_permissions=True)  # the case links it when it hears of it (case_events)
 	if not contract.issued_file:
 		issue_contract_pdf(contract)
 	if contract.workflow_state == DRAFT:
@@ -614,12 +610,6 @@ def on_rejected(contract):
 			row.reviewed_by = frappe.session.user
 			row.reviewed_on = now_datetime()
 		row.review_note = row.review_note or contract.rejection_reason
-
-
-def after_accepted(contract):
-	"""After save: the case copies the receipt date (``sync_milestones``) and recomputes its stage and SLA."""
-	case = frappe.get_doc(CASE, contract.onboarding)
-	case.refresh_stage()  # sync_milestones() -> contract_received_on, then the stage and refresh_case_sla()
 
 
 def after_rejected(contract):

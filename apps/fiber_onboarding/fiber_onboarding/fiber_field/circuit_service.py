@@ -22,9 +22,7 @@ from fiber_onboarding.fiber_field.common import (
 	get_case,
 	move,
 	portal_url,
-	refresh_sla,
 	require_state,
-	set_case_milestones,
 	setting,
 )
 from fiber_onboarding.utils.mail import send_once
@@ -61,12 +59,7 @@ def start_test_phase(circuit, started_at=None):
 	circuit.test_started_at = start
 	circuit.test_ends_at = add_to_date(start, hours=test_phase_hours())
 	circuit.save(ignore_permissions=True)
-	circuit = move(circuit, "Start Test Phase", "Testing", as_system=True)
-	set_case_milestones(
-		circuit.onboarding,
-		{"test_phase_started_at": circuit.test_started_at, "test_phase_ends_at": circuit.test_ends_at},
-	)
-	return circuit
+	return move(circuit, "Start Test Phase", "Testing", as_system=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -214,8 +207,6 @@ def activate_circuit(circuit, early_close_reason: str | None = None, user: str |
 		reference_doctype=CIRCUIT,
 		reference_name=circuit.name,
 	)
-	set_case_milestones(circuit.onboarding, {"activated_on": now})
-	refresh_sla(circuit.onboarding)
 	return circuit
 
 

@@ -29,11 +29,9 @@ from fiber_onboarding.fiber_field.common import (
 	move,
 	next_business_day_after,
 	portal_url,
-	refresh_sla,
 	render_pdf,
 	require_state,
 	save_private_file,
-	set_case_milestones,
 	setting,
 )
 from fiber_onboarding.fiber_field.doctype.site_visit.site_visit import (
@@ -115,7 +113,6 @@ def create_project(case):
 
 	survey.db_set("project", project.name, update_modified=False)
 	circuit.db_set("project", project.name, update_modified=False)
-	set_case_milestones(case.name, {"project": project.name, "circuit": circuit.name})
 	return project
 
 
@@ -226,9 +223,7 @@ def send_project(project, *, as_system: bool = True):
 	)
 	project.sent_on = now_datetime()
 	project.save(ignore_permissions=True)
-	project = move(project, "Send Project", "Sent", as_system=as_system)
-	set_case_milestones(case.name, {"project_sent_on": getdate(project.sent_on)})
-	return project
+	return move(project, "Send Project", "Sent", as_system=as_system)
 
 
 def _send_key(project) -> str:
@@ -290,9 +285,6 @@ def approve_project(project, execution_date, user: str | None = None):
 			frappe.utils.escape_html(approver), format_date(day, "dd/MM/yyyy")
 		),
 	)
-	set_case_milestones(
-		project.onboarding, {"project_approved_on": getdate(project.approved_on), "execution_date": day}
-	)
 	return project
 
 
@@ -323,7 +315,6 @@ def request_prior_visit(project, scheduled_date=None):
 	project.prior_visit_requested = 1
 	project.prior_visit = visit.name
 	project.save(ignore_permissions=True)
-	set_case_milestones(project.onboarding, {"prior_visit_requested": 1})
 	return visit
 
 
@@ -441,10 +432,8 @@ def register_internal_passage(project, passage_date=None, *, as_system: bool = F
 	project.internal_passage_date = day
 	project.internal_survey = survey
 	project.save(ignore_permissions=True)
-	project = move(project, "Register Internal Passage", "Internal Execution", as_system=as_system)
-	set_case_milestones(project.onboarding, {"internal_passage_date": day})
-	refresh_sla(project.onboarding)
-	return project
+	# the case hears the passage date (case_events): with the accepted contract it starts the activation term
+	return move(project, "Register Internal Passage", "Internal Execution", as_system=as_system)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -174,12 +174,12 @@ def register_case(proposal_number: str, data: dict, portal_user: str | None = No
 	proposal.db_set({"customer": customer, "onboarding": case.name, "registered_on": getdate(nowdate())})
 	advance(proposal, "Register", as_system=True, actor=portal_user or frappe.session.user)
 
+	# each new document announces itself: the case links it and derives its stage (case_events)
 	issue_boleto(case)
 	create_project(case)
 	case.reload()
 	create_and_send_contract(case)
 	case.reload()
-	case.refresh_stage()
 	return case
 
 

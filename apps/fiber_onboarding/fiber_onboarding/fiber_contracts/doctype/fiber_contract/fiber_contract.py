@@ -61,8 +61,6 @@ class FiberContract(Document):
 				if not self.issued_file:
 					service.issue_contract_pdf(self)
 				service.send_contract_email(self)
-			elif self.workflow_state == service.ACCEPTED:
-				service.after_accepted(self)
 			elif self.workflow_state == service.REJECTED:
 				service.after_rejected(self)
 

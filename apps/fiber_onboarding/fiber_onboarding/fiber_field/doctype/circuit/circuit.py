@@ -11,7 +11,6 @@ from fiber_onboarding.core import optical
 from fiber_onboarding.fiber_field.common import (
 	enforce_process_gates,
 	guard_service_states,
-	refresh_case_stage,
 	setting,
 )
 
@@ -89,7 +88,3 @@ class Circuit(Document):
 	@property
 	def has_open_problem(self) -> bool:
 		return bool(self.problem_reported and not self.problem_resolved)
-
-	def on_update(self):
-		if self.has_value_changed("workflow_state"):
-			refresh_case_stage(self.onboarding)

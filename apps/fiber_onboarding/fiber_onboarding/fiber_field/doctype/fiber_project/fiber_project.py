@@ -10,7 +10,6 @@ from frappe.utils import nowdate
 from fiber_onboarding.fiber_field.common import (
 	enforce_process_gates,
 	guard_service_states,
-	refresh_case_stage,
 )
 
 # state -> the button (service) that moves into it
@@ -41,8 +40,6 @@ class FiberProject(Document):
 				row.done_on = nowdate()
 
 	def on_update(self):
-		if self.has_value_changed("workflow_state"):
-			refresh_case_stage(self.onboarding)
 		self.sync_task_todos()
 
 	def sync_task_todos(self):
