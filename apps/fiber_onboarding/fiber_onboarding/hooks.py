@@ -51,7 +51,7 @@ scheduler_events = {
 		"fiber_onboarding.tasks.sweep_sla",
 		"fiber_onboarding.tasks.send_due_projects",
 		"fiber_onboarding.tasks.close_test_phases",
-		"fiber_onboarding.fiber_billing.boleto_service.sync_bank_registrations",
+		"fiber_onboarding.fiber_billing.boleto_service.registration.sync_bank_registrations",
 	],
 	"daily": [
 		"fiber_onboarding.tasks.expire_boletos",

@@ -7,7 +7,7 @@ their condition holds, and every e-mail goes through ``utils.mail.send_once`` un
   setup fee was paid (``fiber_field.project_service.send_project``).
 - ``close_test_phases`` (hourly): activate circuits whose test phase ended when nothing blocks activation
   (``fiber_field.circuit_service.activate_circuit``); otherwise alert staff once.
-- ``expire_boletos`` (daily): ``fiber_billing.boleto_service.expire_overdue``.
+- ``expire_boletos`` (daily): ``fiber_billing.boleto_service.expiry_and_reissue.expire_overdue``.
 
 One failing document never stops a job: its changes are rolled back to a savepoint, the error is logged (Error
 Log) and the job moves on.
@@ -379,6 +379,6 @@ def notify_test_phase_blocked(circuit, reasons: list[str]) -> bool:
 # Boletos
 # ---------------------------------------------------------------------------------------------------------------
 def expire_boletos(today: str | date | None = None):
-	from fiber_onboarding.fiber_billing.boleto_service import expire_overdue
+	from fiber_onboarding.fiber_billing.boleto_service.expiry_and_reissue import expire_overdue
 
 	return expire_overdue(today)

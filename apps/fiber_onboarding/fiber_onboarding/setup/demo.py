@@ -141,7 +141,7 @@ def _pdf(text: str) -> bytes:
 
 
 def pay(case):
-	from fiber_onboarding.fiber_billing.boleto_service import mark_paid_manually
+	from fiber_onboarding.fiber_billing.boleto_service.payment import mark_paid_manually
 	from fiber_onboarding.utils.calendar import add_business_days
 
 	boleto = frappe.get_doc("Fiber Boleto", case.boleto)

@@ -13,7 +13,8 @@ import frappe
 from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime, nowdate
 
 from fiber_onboarding.core import process
-from fiber_onboarding.fiber_billing.boleto_service import issue_boleto, mark_paid_manually
+from fiber_onboarding.fiber_billing.boleto_service.issue import issue_boleto
+from fiber_onboarding.fiber_billing.boleto_service.payment import mark_paid_manually
 from fiber_onboarding.fiber_onboarding.doctype.fiber_onboarding.fiber_onboarding import FiberOnboarding
 from fiber_onboarding.tests.billing_factory import make_registered_case
 from fiber_onboarding.tests.test_workflows import World
