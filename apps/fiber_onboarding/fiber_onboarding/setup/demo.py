@@ -216,7 +216,7 @@ def implementation_report(case, index: int):
 
 def sign_and_accept_contract(case):
 	"""The legal responsible's signed copy (demo certificate), checked and accepted. Idempotent."""
-	from fiber_onboarding.fiber_contracts import contract_service
+	from fiber_onboarding.fiber_contracts.contract_service import checks, decisions, upload
 	from fiber_onboarding.setup.demo_signing import make_pki, pin_trust_root, sign_pdf
 
 	contract = frappe.get_doc("Fiber Contract", case.contract)
@@ -225,14 +225,14 @@ def sign_and_accept_contract(case):
 	pki = make_pki(signer_cn=f"{case.legal_name.upper()}:{case.legal_cpf}", root_cn=DEMO_ROOT_LABEL)
 	pin_trust_root(pki, label=DEMO_ROOT_LABEL)
 	issued = frappe.get_doc("File", {"file_url": contract.issued_file}).get_content()
-	row = contract_service.receive_upload(
+	row = upload.receive_upload(
 		contract, sign_pdf(issued, pki), "contrato-assinado.pdf", case.legal_email, "127.0.0.1"
 	)
 	# the check job (run here: the demo has no worker) accepts a copy that passes every check by itself
-	contract_service.run_checks(contract=contract.name, upload=row.name)
+	checks.run_checks(contract=contract.name, upload=row.name)
 	contract = frappe.get_doc("Fiber Contract", case.contract)
 	if contract.workflow_state == "Signed Uploaded":
-		contract_service.accept(contract, actor="demo", note="Demonstração: revisado pela equipe.")
+		decisions.accept(contract, actor="demo", note="Demonstração: revisado pela equipe.")
 	state = frappe.db.get_value("Fiber Contract", case.contract, "workflow_state")
 	if state != "Accepted":
 		frappe.throw(f"Demo: the signed contract {case.contract} ended in {state}, not Accepted.")
