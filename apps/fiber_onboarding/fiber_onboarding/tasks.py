@@ -4,7 +4,7 @@ their condition holds, and every e-mail goes through ``utils.mail.send_once`` un
 - ``sweep_sla`` (hourly): recompute the activation term of every open case in a constant number of queries and
   alert staff (e-mail + ToDo + timeline) when a case turns At Risk or Overdue.
 - ``send_due_projects`` (hourly): e-mail the project to the technical contact on the first business day after the
-  setup fee was paid (``fiber_field.project_service.send_project``).
+  setup fee was paid (``fiber_field.project_service.approval.send_project``).
 - ``close_test_phases`` (hourly): activate circuits whose test phase ended when nothing blocks activation
   (``fiber_field.circuit_service.activate_circuit``); otherwise alert staff once.
 - ``expire_boletos`` (daily): ``fiber_billing.boleto_service.expiry_and_reissue.expire_overdue``.
@@ -280,7 +280,7 @@ def due_projects(today: date) -> list[str]:
 
 def send_due_projects(today: str | date | None = None) -> list[str]:
 	"""E-mail every due project (Drafting → Sent). Returns the names sent now."""
-	from fiber_onboarding.fiber_field.project_service import send_project
+	from fiber_onboarding.fiber_field.project_service.approval import send_project
 
 	on = getdate(today or nowdate())
 	sent = []

@@ -21,6 +21,7 @@ from frappe.utils import get_url, getdate
 from fiber_onboarding.utils.workflow import advance
 
 CASE = "Fiber Onboarding"
+PROJECT = "Fiber Project"
 SETTINGS = "Fiber Onboarding Settings"
 
 
@@ -106,6 +107,12 @@ def require_state(doc, *states: str):
 def get_case(name_or_doc):
 	if isinstance(name_or_doc, str):
 		return frappe.get_doc(CASE, name_or_doc)
+	return name_or_doc
+
+
+def get_project(name_or_doc):
+	if isinstance(name_or_doc, str):
+		return frappe.get_doc(PROJECT, name_or_doc)
 	return name_or_doc
 
 

@@ -14,7 +14,7 @@ from fiber_onboarding.adapters.erpnext_accounting import ensure_customer
 from fiber_onboarding.core import documents, process
 from fiber_onboarding.fiber_billing.boleto_service.issue import issue_boleto
 from fiber_onboarding.fiber_contracts.contract_service.issue import create_and_send_contract
-from fiber_onboarding.fiber_field.project_service import create_project
+from fiber_onboarding.fiber_field.project_service.creation import create_project
 from fiber_onboarding.utils.workflow import advance
 
 CASE = "Fiber Onboarding"

@@ -155,7 +155,7 @@ def pay(case):
 
 
 def send_project(case):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import approval
 
 	project = frappe.get_doc("Fiber Project", case.project)
 	if not project.project_file:
@@ -170,37 +170,37 @@ def send_project(case):
 			}
 		).insert(ignore_permissions=True)
 		project.db_set("project_file", f.file_url)
-	project_service.send_project(project.name, as_system=True)
+	approval.send_project(project.name, as_system=True)
 
 
 def approve_project(case, portal_user):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import approval
 
-	day = project_service.allowed_execution_dates(case.project, 1)[0]
-	project_service.approve_project(case.project, day, user=portal_user)
+	day = approval.allowed_execution_dates(case.project, 1)[0]
+	approval.approve_project(case.project, day, user=portal_user)
 
 
 def internal_passage(case):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import execution, visits
 
 	# the legal responsible signed before the cable passage: the activation term starts counting today
 	sign_and_accept_contract(case)
-	visit = project_service.schedule_internal_survey(case.project, scheduled_date=nowdate())
+	visit = visits.schedule_internal_survey(case.project, scheduled_date=nowdate())
 	for row in visit.checklist:
 		row.done = 1
 	visit.status = "Done"
 	visit.save(ignore_permissions=True)
-	project_service.register_internal_passage(case.project, nowdate(), as_system=True)
+	execution.register_internal_passage(case.project, nowdate(), as_system=True)
 
 
 def external_execution(case):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import execution
 
-	project_service.start_external_execution(case.project, as_system=True)
+	execution.start_external_execution(case.project, as_system=True)
 
 
 def implementation_report(case, index: int):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import execution
 
 	circuit = frappe.get_doc("Circuit", case.circuit)
 	circuit.circuit_id = circuit.circuit_id or "SPO-DED-" + case.name.rsplit("-", 1)[-1]
@@ -211,7 +211,7 @@ def implementation_report(case, index: int):
 		for point, dbm in (("OLT", -14.2), ("Caixa de emenda", -17.8), ("CPE", -19.6)):
 			circuit.append("readings", {"point": point, "power_dbm": dbm, "measured_on": now_datetime()})
 	circuit.save(ignore_permissions=True)
-	project_service.send_implementation_report(case.project, as_system=True)
+	execution.send_implementation_report(case.project, as_system=True)
 
 
 def sign_and_accept_contract(case):

@@ -19,7 +19,7 @@ from fiber_onboarding.api.portal import (
 	project_download_url,
 	project_for,
 )
-from fiber_onboarding.fiber_field import project_service
+from fiber_onboarding.fiber_field.project_service import approval
 
 no_cache = 1
 sitemap = 0
@@ -67,7 +67,7 @@ def get_context(context):
 				"value": str(d),
 				"label": f"{format_date(d, 'dd/MM/yyyy')} ({_(WEEKDAYS[d.weekday()])})",
 			}
-			for d in project_service.allowed_execution_dates(project)
+			for d in approval.allowed_execution_dates(project)
 		]
 		if context.waiting
 		else []

@@ -189,7 +189,7 @@ class FiberOnboarding(Document):
 	def setup_fee_paid(self, paid_on):
 		"""The case just saw its setup fee paid: a note on its timeline, and its project may now be drawn
 		(Awaiting Payment → Drafting, through the project's service)."""
-		from fiber_onboarding.fiber_field.project_service import confirm_payment
+		from fiber_onboarding.fiber_field.project_service.creation import confirm_payment
 
 		self.add_comment("Info", _("Setup fee paid on {0}").format(formatdate(getdate(paid_on))))
 		confirm_payment(self)
