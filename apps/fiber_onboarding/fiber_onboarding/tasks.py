@@ -23,6 +23,7 @@ from frappe import _
 from frappe.utils import format_datetime, get_url_to_form, getdate, now_datetime, nowdate
 
 from fiber_onboarding.core import sla as core_sla
+from fiber_onboarding.core.process import CircuitState, ProjectState
 from fiber_onboarding.utils import sla as sla_utils
 from fiber_onboarding.utils.calendar import get_calendar
 
@@ -265,7 +266,7 @@ def due_projects(today: date) -> list[str]:
 		.on(Project.onboarding == Case.name)
 		.select(Project.name, Case.paid_on)
 		.where(
-			(Project.workflow_state == "Drafting")
+			(Project.workflow_state == ProjectState.DRAFTING)
 			& Project.project_file.isnotnull()
 			& (Project.project_file != "")
 			& Case.paid_on.isnotnull()
@@ -292,7 +293,7 @@ def send_due_projects(today: str | date | None = None) -> list[str]:
 			doctype=PROJECT,
 			name=name,
 		)
-		if project is not None and project.workflow_state == "Sent":
+		if project is not None and project.workflow_state == ProjectState.SENT:
 			sent.append(name)
 	return sent
 
@@ -306,7 +307,7 @@ def ended_test_phases(now=None) -> list[str]:
 		frappe.qb.from_(Circuit)
 		.select(Circuit.name)
 		.where(
-			(Circuit.workflow_state == "Testing")
+			(Circuit.workflow_state == CircuitState.TESTING)
 			& Circuit.test_ends_at.isnotnull()
 			& (Circuit.test_ends_at <= (now or now_datetime()))
 		)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from fiber_onboarding.core.process import ACTIVATION, CUSTOMER, FIELD, MANAGER, PROJECTS
+from fiber_onboarding.core.process import ACTIVATION, CUSTOMER, FIELD, MANAGER, PROJECTS, CircuitState
 from fiber_onboarding.fiber_field import circuit_service
 from fiber_onboarding.fiber_field.common import FieldFlowError
 from fiber_onboarding.fiber_field.project_service import approval, execution, next_step, visits
@@ -164,7 +164,7 @@ def activation_status(name: str) -> dict:
 	return {
 		"workflow_state": circuit.workflow_state,
 		"blockers": circuit_service.activation_blockers(circuit)
-		if circuit.workflow_state == "Testing"
+		if circuit.workflow_state == CircuitState.TESTING
 		else [],
 		"reading_problems": circuit.reading_problems(),
 	}

@@ -19,7 +19,7 @@ from stdnum.br import cnpj as stdnum_cnpj
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
-from fiber_onboarding.core.process import STAGES, Stage
+from fiber_onboarding.core.process import STAGES, ContractState, ProposalState, Stage
 from fiber_onboarding.utils.workflow import advance
 
 PORTAL_USER = "cliente.demo@fibra-demo.example.com"
@@ -220,7 +220,7 @@ def sign_and_accept_contract(case):
 	from fiber_onboarding.setup.demo_signing import make_pki, pin_trust_root, sign_pdf
 
 	contract = frappe.get_doc("Fiber Contract", case.contract)
-	if contract.workflow_state == "Accepted":
+	if contract.workflow_state == ContractState.ACCEPTED:
 		return
 	pki = make_pki(signer_cn=f"{case.legal_name.upper()}:{case.legal_cpf}", root_cn=DEMO_ROOT_LABEL)
 	pin_trust_root(pki, label=DEMO_ROOT_LABEL)
@@ -231,10 +231,10 @@ def sign_and_accept_contract(case):
 	# the check job (run here: the demo has no worker) accepts a copy that passes every check by itself
 	checks.run_checks(contract=contract.name, upload=row.name)
 	contract = frappe.get_doc("Fiber Contract", case.contract)
-	if contract.workflow_state == "Signed Uploaded":
+	if contract.workflow_state == ContractState.SIGNED_UPLOADED:
 		decisions.accept(contract, actor="demo", note="Demonstração: revisado pela equipe.")
 	state = frappe.db.get_value("Fiber Contract", case.contract, "workflow_state")
-	if state != "Accepted":
+	if state != ContractState.ACCEPTED:
 		frappe.throw(f"Demo: the signed contract {case.contract} ended in {state}, not Accepted.")
 
 
@@ -299,9 +299,9 @@ def make_demo() -> dict:
 			move_to(case, stage, index, portal_user)
 			cases[stage] = case.name
 			continue
-		if proposal.workflow_state == "Draft":
+		if proposal.workflow_state == ProposalState.DRAFT:
 			proposal = advance(proposal, "Send", as_system=True, actor="demo")
-		if proposal.workflow_state == "Sent":
+		if proposal.workflow_state == ProposalState.SENT:
 			proposal = advance(proposal, "Approve", as_system=True, actor="demo")
 		case = register_case(number, registration_data(number, company, cnpj), portal_user)
 		move_to(case, stage, index, portal_user)
@@ -310,9 +310,9 @@ def make_demo() -> dict:
 
 	for number, company, action in OPEN_PROPOSALS:
 		proposal = make_proposal(number, company, None)
-		if action and proposal.workflow_state == "Draft":
+		if action and proposal.workflow_state == ProposalState.DRAFT:
 			proposal = advance(proposal, "Send", as_system=True, actor="demo")
-		if action == "Approve" and proposal.workflow_state == "Sent":
+		if action == "Approve" and proposal.workflow_state == ProposalState.SENT:
 			advance(proposal, "Approve", as_system=True, actor="demo")
 
 	return {

@@ -21,6 +21,7 @@ from frappe.utils import getdate, nowdate
 
 from fiber_onboarding.api import contract as api
 from fiber_onboarding.core.documents import format_cnpj
+from fiber_onboarding.core.process import ContractState
 from fiber_onboarding.fiber_contracts.contract_service import shared
 from fiber_onboarding.fiber_contracts.contract_service.issue import create_and_send_contract
 from fiber_onboarding.tests import contract_factory as factory
@@ -151,7 +152,7 @@ class TestContractFlow(FrappeTestCase):
 
 	def test_contract_generated_with_code_on_every_page_and_emailed(self):
 		c = self.reload()
-		self.assertEqual(c.workflow_state, shared.SENT)
+		self.assertEqual(c.workflow_state, ContractState.SENT)
 		self.assertTrue(c.name.startswith("CTR-"))
 		self.assertTrue(c.sent_on)
 		self.assertEqual(frappe.db.get_value("Fiber Onboarding", self.case.name, "contract"), c.name)
@@ -234,7 +235,7 @@ class TestContractFlow(FrappeTestCase):
 		frappe.set_user("Administrator")
 		c = self.reload()
 		self.assertEqual(result["contract"], c.name)
-		self.assertEqual(c.workflow_state, shared.ACCEPTED, frappe.as_json(c.checks))
+		self.assertEqual(c.workflow_state, ContractState.ACCEPTED, frappe.as_json(c.checks))
 		self.assertEqual(c.latest_decision, "Accept")
 		self.assertEqual(getdate(c.received_on), getdate(nowdate()))
 		self.assertEqual(
@@ -278,7 +279,7 @@ class TestContractFlow(FrappeTestCase):
 		writer.write(rewritten)
 		upload(factory.sign_pdf(rewritten.getvalue(), self.pki), token=token_of(self.contract))
 		c = self.reload()
-		self.assertEqual(c.workflow_state, shared.SIGNED_UPLOADED)
+		self.assertEqual(c.workflow_state, ContractState.SIGNED_UPLOADED)
 		self.assertEqual(c.latest_decision, "Review")
 		outcomes = {x.check: x.outcome for x in c.checks}
 		self.assertEqual(outcomes["issued_revision"], "Warn")
@@ -315,7 +316,7 @@ class TestContractFlow(FrappeTestCase):
 		upload(self.signed(), token=token_of(self.contract))
 		c = self.reload()
 		self.assertEqual(c.latest_decision, "Review")
-		self.assertEqual(c.workflow_state, shared.SIGNED_UPLOADED)
+		self.assertEqual(c.workflow_state, ContractState.SIGNED_UPLOADED)
 		self.assertIn("trust_config", {x.check for x in c.checks if x.outcome == "Warn"})
 		frappe.db.delete("Fiber Trust Root", {"name": row.name})
 
@@ -323,7 +324,7 @@ class TestContractFlow(FrappeTestCase):
 		other_pki = factory.make_pki(root_cn="AC Desconhecida")  # not among the trust roots
 		upload(self.signed(pki=other_pki), token=token_of(self.contract))
 		c = self.reload()
-		self.assertEqual(c.workflow_state, shared.SIGNED_UPLOADED)
+		self.assertEqual(c.workflow_state, ContractState.SIGNED_UPLOADED)
 		self.assertEqual(c.latest_decision, "Review")
 		self.assertFalse(c.received_on)
 		# the reviewers were told (desk notification)
@@ -345,8 +346,8 @@ class TestContractFlow(FrappeTestCase):
 		result = api.accept_contract(c.name)
 		frappe.set_user("Administrator")
 		c = self.reload()
-		self.assertEqual(result["state"], shared.ACCEPTED)
-		self.assertEqual(c.workflow_state, shared.ACCEPTED)
+		self.assertEqual(result["state"], ContractState.ACCEPTED)
+		self.assertEqual(c.workflow_state, ContractState.ACCEPTED)
 		self.assertEqual(c.uploads[0].reviewed_by, self.sales)
 		self.assertEqual(c.uploads[0].status, shared.UPLOAD_ACCEPTED)
 		self.assertEqual(getdate(c.received_on), getdate(c.uploads[0].uploaded_on))
@@ -366,7 +367,7 @@ class TestContractFlow(FrappeTestCase):
 		api.reject_contract(self.contract.name, "Assinatura feita com certificado não reconhecido.")
 		frappe.set_user("Administrator")
 		c = self.reload()
-		self.assertEqual(c.workflow_state, shared.REJECTED)
+		self.assertEqual(c.workflow_state, ContractState.REJECTED)
 		self.assertEqual(c.uploads[0].status, shared.UPLOAD_REJECTED)
 		rejected_mail = queued_mails(c.name)[-1]
 		self.assertEqual(rejected_mail["recipients"], [c.legal_email])
@@ -378,7 +379,7 @@ class TestContractFlow(FrappeTestCase):
 		upload(self.signed(), contract=c.name)
 		frappe.set_user("Administrator")
 		c = self.reload()
-		self.assertEqual(c.workflow_state, shared.ACCEPTED)
+		self.assertEqual(c.workflow_state, ContractState.ACCEPTED)
 		self.assertEqual(len(c.uploads), 2)
 		self.assertEqual([r.status for r in c.uploads], [shared.UPLOAD_REJECTED, shared.UPLOAD_ACCEPTED])
 		self.assertEqual({x.upload for x in c.checks}, {r.name for r in c.uploads})  # every verdict kept
@@ -391,7 +392,7 @@ class TestContractFlow(FrappeTestCase):
 		upload(self.signed(other), token=token_of(self.contract))
 		c = self.reload()
 		self.assertEqual(c.latest_decision, "Reject")
-		self.assertEqual(c.workflow_state, shared.REJECTED)
+		self.assertEqual(c.workflow_state, ContractState.REJECTED)
 		self.assertTrue(c.rejection_reason)
 		failed = [x for x in c.checks if x.outcome == "Fail"]
 		self.assertIn("contract_code", {x.check for x in failed})
@@ -403,13 +404,13 @@ class TestContractFlow(FrappeTestCase):
 			api.accept_contract(c.name)
 		frappe.set_user("Administrator")
 		upload(self.signed(), token=token_of(c))
-		self.assertEqual(self.reload().workflow_state, shared.ACCEPTED)
+		self.assertEqual(self.reload().workflow_state, ContractState.ACCEPTED)
 
 	# --- bad input ----------------------------------------------------------------------------------------------
 
 	def assert_unchanged(self, before_files: int):
 		c = self.reload()
-		self.assertEqual(c.workflow_state, shared.SENT)
+		self.assertEqual(c.workflow_state, ContractState.SENT)
 		self.assertEqual(len(c.uploads), 0)
 		self.assertEqual(len(c.checks), 0)
 		self.assertEqual(frappe.db.count("File", {"attached_to_name": c.name}), before_files)
@@ -545,4 +546,4 @@ class TestContractFlow(FrappeTestCase):
 		c = self.reload()
 		self.assertEqual([r.status for r in c.uploads], [shared.SUPERSEDED, shared.CHECKED])
 		self.assertEqual(c.latest_upload, c.uploads[1].name)
-		self.assertEqual(c.workflow_state, shared.SIGNED_UPLOADED)
+		self.assertEqual(c.workflow_state, ContractState.SIGNED_UPLOADED)

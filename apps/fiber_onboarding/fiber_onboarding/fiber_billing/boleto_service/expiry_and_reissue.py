@@ -7,6 +7,7 @@ from frappe.utils import add_days, getdate, nowdate
 
 from fiber_onboarding.adapters import bank_registration
 from fiber_onboarding.adapters import erpnext_accounting as accounting
+from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.issue import create_boleto, send_boleto_email
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
@@ -27,7 +28,7 @@ def reissue(boleto: str, new_due_date):
 	"""Replace an expired (or rejected) unpaid boleto: old one Cancelled, new one linked, invoice due date moved."""
 	require_roles(FINANCE_ROLES)
 	status = lock_boleto(boleto)
-	if status not in ("Expired", "Rejected"):
+	if status not in (BoletoStatus.EXPIRED, BoletoStatus.REJECTED):
 		frappe.throw(
 			_("Only an expired or rejected boleto can be reissued (this one is {0}).").format(_(status)),
 			BillingError,
@@ -55,9 +56,9 @@ def reissue(boleto: str, new_due_date):
 		},
 		reissued_from=old.name,
 	)
-	if old.registration_channel == bank_registration.BANK_API and old.status == "Expired":
+	if old.registration_channel == bank_registration.BANK_API and old.status == BoletoStatus.EXPIRED:
 		bank_registration.cancel(old, agreement)  # registered online: the write-off goes online too
-	old.status = "Cancelled"
+	old.status = BoletoStatus.CANCELLED
 	old.reissued_by = new.name
 	old.cancel_reason = _("Reissued as {0}").format(new.name)
 	old.save(ignore_permissions=True)
@@ -90,7 +91,7 @@ def expire_overdue(today=None) -> list[str]:
 			if lock_boleto(name) not in OPEN_STATUSES:
 				continue
 			doc = frappe.get_doc(BOLETO, name)
-			doc.status = "Expired"
+			doc.status = BoletoStatus.EXPIRED
 			doc.save(ignore_permissions=True)
 			expired.append(name)
 		except Exception:

@@ -13,6 +13,7 @@ from fiber_onboarding.adapters import erpnext_accounting as accounting
 from fiber_onboarding.adapters.cnab_files import bank_account_of
 from fiber_onboarding.core.boleto import BoletoError, generate
 from fiber_onboarding.core.boleto.banks import get_bank
+from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.registration import apply_registration
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
@@ -31,7 +32,7 @@ def issue_boleto(onboarding):
 	case = frappe.get_doc("Fiber Onboarding", onboarding) if isinstance(onboarding, str) else onboarding
 	if case.get("boleto"):
 		current = frappe.get_doc(BOLETO, case.boleto)
-		if current.status not in ("Cancelled", "Expired", "Rejected"):
+		if current.status not in (BoletoStatus.CANCELLED, BoletoStatus.EXPIRED, BoletoStatus.REJECTED):
 			return current
 
 	agreement = active_agreement()
@@ -87,7 +88,7 @@ def create_boleto(
 	boleto = frappe.get_doc(
 		{
 			"doctype": BOLETO,
-			"status": "Submitted",
+			"status": BoletoStatus.SUBMITTED,
 			"customer": customer,
 			"onboarding": onboarding,
 			"sales_invoice": invoice,

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from fiber_onboarding.adapters import erpnext_accounting as accounting
+from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
 	CENT,
@@ -23,7 +24,7 @@ from fiber_onboarding.permissions import require_roles
 
 def mark_paid(boleto, amount: Decimal, paid_on, credit_date, source: str):
 	payment_entry = accounting.create_payment_entry(boleto, amount, credit_date)
-	boleto.status = "Paid"
+	boleto.status = BoletoStatus.PAID
 	boleto.paid_amount = float(amount)
 	boleto.paid_on = getdate(paid_on)
 	boleto.credit_date = getdate(credit_date)
@@ -37,9 +38,9 @@ def mark_paid_manually(boleto: str, amount, paid_on, credit_date=None):
 	"""Finance confirms a payment seen on the bank statement (same effects as a bank return)."""
 	require_roles(FINANCE_ROLES)
 	status = lock_boleto(boleto)
-	if status == "Paid":
+	if status == BoletoStatus.PAID:
 		frappe.throw(_("Boleto {0} is already paid.").format(boleto), AlreadyPaidError)
-	if status in ("Cancelled", "Draft"):
+	if status in (BoletoStatus.CANCELLED, BoletoStatus.DRAFT):
 		frappe.throw(_("A {0} boleto cannot be marked as paid.").format(_(status)), BillingError)
 	doc = frappe.get_doc(BOLETO, boleto)
 	amount = Decimal(str(amount)).quantize(CENT)
@@ -73,9 +74,9 @@ def accept_overpayment(exception: str, resolution: str | None = None):
 			BillingError,
 		)
 	status = lock_boleto(exc.boleto)
-	if status == "Paid":
+	if status == BoletoStatus.PAID:
 		frappe.throw(_("Boleto {0} is already paid.").format(exc.boleto), AlreadyPaidError)
-	if status in ("Cancelled", "Draft"):
+	if status in (BoletoStatus.CANCELLED, BoletoStatus.DRAFT):
 		frappe.throw(_("A {0} boleto cannot be marked as paid.").format(_(status)), BillingError)
 	boleto = frappe.get_doc(BOLETO, exc.boleto)
 	credit_date = getdate(exc.credit_date or nowdate())

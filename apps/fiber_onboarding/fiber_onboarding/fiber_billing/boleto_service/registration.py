@@ -6,6 +6,7 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from fiber_onboarding.adapters import bank_registration
+from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import raise_finance_exception
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
@@ -32,17 +33,17 @@ def apply_registration(boleto, result):
 		boleto.bank_reference = result.bank_reference
 	if result.pix_payload:
 		boleto.pix_payload = result.pix_payload
-	if result.status == "registered" and boleto.status in ("Draft", "Submitted"):
-		boleto.status = "Registered"
+	if result.status == "registered" and boleto.status in (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED):
+		boleto.status = BoletoStatus.REGISTERED
 		boleto.registered_on = getdate(nowdate())
-	elif result.status == "rejected" and boleto.status in ("Draft", "Submitted"):
-		boleto.status = "Rejected"
+	elif result.status == "rejected" and boleto.status in (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED):
+		boleto.status = BoletoStatus.REJECTED
 		boleto.rejection_reason = result.message
-	elif result.status == "cancelled" and boleto.status != "Paid":
-		boleto.status = "Cancelled"
+	elif result.status == "cancelled" and boleto.status != BoletoStatus.PAID:
+		boleto.status = BoletoStatus.CANCELLED
 		boleto.cancel_reason = boleto.cancel_reason or result.message
 	boleto.save(ignore_permissions=True)
-	if boleto.status == "Rejected" and result.status == "rejected":
+	if boleto.status == BoletoStatus.REJECTED and result.status == "rejected":
 		raise_finance_exception(
 			"Rejected Registration",
 			nosso_numero=boleto.nosso_numero,
@@ -58,7 +59,7 @@ def retry_registration(boleto: str):
 	require_roles(FINANCE_ROLES)
 	status = lock_boleto(boleto)
 	doc = frappe.get_doc(BOLETO, boleto)
-	if status != "Submitted" or doc.registration_channel != bank_registration.BANK_API:
+	if status != BoletoStatus.SUBMITTED or doc.registration_channel != bank_registration.BANK_API:
 		frappe.throw(
 			_("Only a boleto waiting for its online registration can be registered again."), BillingError
 		)
@@ -71,7 +72,7 @@ def sync_bank_registrations() -> list[str]:
 	changed = []
 	names = frappe.get_all(
 		BOLETO,
-		filters={"status": "Submitted", "registration_channel": bank_registration.BANK_API},
+		filters={"status": BoletoStatus.SUBMITTED, "registration_channel": bank_registration.BANK_API},
 		pluck="name",
 	)
 	for name in names:

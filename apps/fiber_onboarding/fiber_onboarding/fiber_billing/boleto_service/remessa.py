@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from fiber_onboarding.adapters import bank_registration, cnab_files
+from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
 	NothingToSendError,
@@ -30,18 +31,23 @@ def pending_for_remessa(agreement: str) -> list[tuple[str, str]]:
 	rows = frappe.db.sql(
 		f"""select name, status from `tab{BOLETO}`
 		where bank_agreement = %(agreement)s and (
-			(status = 'Submitted' and ifnull(remessa, '') = ''
+			(status = %(submitted)s and ifnull(remessa, '') = ''
 				and ifnull(registration_channel, '') != %(api)s)
-			or (status = 'Cancelled' and ifnull(remessa, '') != '' and registered_on is not null
+			or (status = %(cancelled)s and ifnull(remessa, '') != '' and registered_on is not null
 				and ifnull(cancellation_remessa, '') = '')
 		)
 		order by creation asc
 		for update""",
-		{"agreement": agreement, "api": bank_registration.BANK_API},
+		{
+			"agreement": agreement,
+			"api": bank_registration.BANK_API,
+			"submitted": BoletoStatus.SUBMITTED,
+			"cancelled": BoletoStatus.CANCELLED,
+		},
 		as_dict=True,
 	)
-	new = [(r.name, "Registration") for r in rows if r.status == "Submitted"]
-	cancel = [(r.name, "Cancellation") for r in rows if r.status == "Cancelled"]
+	new = [(r.name, "Registration") for r in rows if r.status == BoletoStatus.SUBMITTED]
+	cancel = [(r.name, "Cancellation") for r in rows if r.status == BoletoStatus.CANCELLED]
 	return new + cancel
 
 

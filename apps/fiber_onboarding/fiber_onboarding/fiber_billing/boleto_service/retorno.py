@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import add_to_date, get_datetime, getdate, now_datetime, nowdate
 
 from fiber_onboarding.adapters import cnab_files
+from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import raise_finance_exception
 from fiber_onboarding.fiber_billing.boleto_service.payment import mark_paid
 from fiber_onboarding.fiber_billing.boleto_service.shared import BOLETO, BillingError, lock_boleto, money
@@ -217,9 +218,9 @@ def apply_item(retorno, agreement: str | None, item) -> dict:
 
 
 def _apply_registered(retorno, boleto, status, item) -> dict:
-	if status not in ("Draft", "Submitted", "Rejected"):
+	if status not in (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED, BoletoStatus.REJECTED):
 		return _row(item, boleto=boleto.name, outcome="Ignored", detail=_("Already {0}.").format(_(status)))
-	boleto.status = "Registered"
+	boleto.status = BoletoStatus.REGISTERED
 	boleto.registered_on = retorno.generated_on or item.payment_date or getdate(nowdate())
 	boleto.rejection_reason = None
 	boleto.save(ignore_permissions=True)
@@ -227,9 +228,9 @@ def _apply_registered(retorno, boleto, status, item) -> dict:
 
 
 def _apply_rejected(retorno, boleto, status, item) -> dict:
-	if status not in ("Draft", "Submitted"):
+	if status not in (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED):
 		return _row(item, boleto=boleto.name, outcome="Ignored", detail=_("Already {0}.").format(_(status)))
-	boleto.status = "Rejected"
+	boleto.status = BoletoStatus.REJECTED
 	boleto.rejection_reason = item.reason or item.occurrence_code
 	boleto.save(ignore_permissions=True)
 	exc = raise_finance_exception(
@@ -247,12 +248,12 @@ def _apply_rejected(retorno, boleto, status, item) -> dict:
 
 
 def _apply_paid(retorno, boleto, status, item) -> dict:
-	if status == "Paid":
+	if status == BoletoStatus.PAID:
 		return _row(item, boleto=boleto.name, outcome="Already Paid", payment_entry=boleto.payment_entry)
 	received = money(item.amount_paid or 0)
 	expected = money(boleto.amount)
 	credit_date = item.credit_date or item.payment_date or getdate(nowdate())
-	if status == "Cancelled":
+	if status == BoletoStatus.CANCELLED:
 		problem = ("Cancelled Boleto Paid", _("The bank reports a payment for a cancelled boleto."))
 	elif received != expected:
 		problem = ("Amount Mismatch", _("Paid {0}, expected {1}.").format(received, expected))
@@ -278,9 +279,9 @@ def _apply_paid(retorno, boleto, status, item) -> dict:
 
 
 def _apply_cancelled(boleto, status, item) -> dict:
-	if status in ("Paid", "Cancelled"):
+	if status in (BoletoStatus.PAID, BoletoStatus.CANCELLED):
 		return _row(item, boleto=boleto.name, outcome="Ignored", detail=_("Already {0}.").format(_(status)))
-	boleto.status = "Cancelled"
+	boleto.status = BoletoStatus.CANCELLED
 	boleto.cancel_reason = item.reason or _("Cancelled by the bank")
 	boleto.save(ignore_permissions=True)
 	return _row(item, boleto=boleto.name, outcome="Cancelled")

@@ -7,10 +7,12 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from fiber_onboarding.core.process import BoletoStatus
+
 SETTINGS = "Fiber Onboarding Settings"
 BOLETO = "Fiber Boleto"
 FINANCE_ROLES = ("Fiber Finance", "System Manager")
-OPEN_STATUSES = ("Submitted", "Registered")
+OPEN_STATUSES = (BoletoStatus.SUBMITTED, BoletoStatus.REGISTERED)
 CENT = Decimal("0.01")
 
 

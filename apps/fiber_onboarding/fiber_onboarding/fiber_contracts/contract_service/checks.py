@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from fiber_onboarding.core.process import ContractState
 from fiber_onboarding.fiber_contracts.contract_service.decisions import accept, reject
 from fiber_onboarding.fiber_contracts.contract_service.shared import (
 	CASE,
@@ -20,7 +21,6 @@ from fiber_onboarding.fiber_contracts.contract_service.shared import (
 	OUTCOMES,
 	PENDING,
 	REVIEW_ROLES,
-	SIGNED_UPLOADED,
 	issued_pdf_content,
 	max_upload_bytes,
 )
@@ -134,7 +134,7 @@ def run_checks(contract: str, upload: str):
 	doc.flags.ignore_permissions = True
 	doc.save()
 
-	if not is_latest or row.status != CHECKED or doc.workflow_state != SIGNED_UPLOADED:
+	if not is_latest or row.status != CHECKED or doc.workflow_state != ContractState.SIGNED_UPLOADED:
 		return
 	if decision == "Accept":
 		accept(

@@ -8,12 +8,12 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime
 
+from fiber_onboarding.core.process import ContractState
 from fiber_onboarding.fiber_contracts.contract_service.issue import mail_context
 from fiber_onboarding.fiber_contracts.contract_service.shared import (
 	CHECKED,
 	CONTRACT,
 	PENDING,
-	SIGNED_UPLOADED,
 	UPLOAD_ACCEPTED,
 	UPLOAD_REJECTED,
 	ContractStateError,
@@ -26,7 +26,7 @@ def accept(contract, actor: str | None = None, note: str | None = None):
 	"""Accept the latest upload. Staff calls run as the session user (the workflow checks the role)."""
 	as_system = actor is not None
 	row = latest_upload(contract)
-	if contract.workflow_state != SIGNED_UPLOADED or not row:
+	if contract.workflow_state != ContractState.SIGNED_UPLOADED or not row:
 		frappe.throw(_("There is no signed upload waiting for a decision."), ContractStateError)
 	if row.status != CHECKED or row.decision not in ("Accept", "Review"):
 		frappe.throw(
@@ -53,7 +53,7 @@ def reject(contract, reason: str, actor: str | None = None):
 		frappe.throw(
 			_("Give the reason for the rejection: the customer receives it by e-mail."), ContractStateError
 		)
-	if contract.workflow_state != SIGNED_UPLOADED:
+	if contract.workflow_state != ContractState.SIGNED_UPLOADED:
 		frappe.throw(_("There is no signed upload waiting for a decision."), ContractStateError)
 	row = latest_upload(contract)
 	if row:

@@ -8,14 +8,12 @@ import hashlib
 import frappe
 from frappe import _
 
+from fiber_onboarding.core.process import ContractState
 from fiber_onboarding.fiber_contracts.contract_service.shared import (
 	CASE,
 	CONTRACT,
-	DRAFT,
 	PDF_MAGIC,
 	PRINT_FORMAT,
-	REJECTED,
-	SENT,
 	SETTINGS,
 	ContractError,
 	ContractStateError,
@@ -49,7 +47,7 @@ def create_and_send_contract(case):
 		contract.insert(ignore_permissions=True)  # the case links it when it hears of it (case_events)
 	if not contract.issued_file:
 		issue_contract_pdf(contract)
-	if contract.workflow_state == DRAFT:
+	if contract.workflow_state == ContractState.DRAFT:
 		contract = advance(contract, "Send", as_system=True, actor=_("System"))
 	send_contract_email(contract)
 	return contract
@@ -102,7 +100,7 @@ def render_contract_pdf(contract) -> tuple[bytes, int]:
 
 def issue_contract_pdf(contract):
 	"""Render the PDF and keep it as a private File attached to the contract, with its SHA-256 and page count."""
-	if contract.workflow_state not in (None, "", DRAFT, SENT):
+	if contract.workflow_state not in (None, "", ContractState.DRAFT, ContractState.SENT):
 		frappe.throw(
 			_("The contract can only be reissued before the signed copy is uploaded."), ContractStateError
 		)
@@ -165,7 +163,7 @@ def send_contract_email(contract, resend: int = 0) -> bool:
 
 def resend_contract(contract) -> bool:
 	"""Staff resend the contract with a fresh link (e.g. the first one expired)."""
-	if contract.workflow_state not in (SENT, REJECTED):
+	if contract.workflow_state not in (ContractState.SENT, ContractState.REJECTED):
 		frappe.throw(
 			_("The contract can be resent only while it waits for the signed copy."), ContractStateError
 		)

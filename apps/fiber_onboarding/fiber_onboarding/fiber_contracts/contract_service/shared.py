@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from fiber_onboarding.core.process import ContractState
+
 CONTRACT = "Fiber Contract"
 CASE = "Fiber Onboarding"
 SETTINGS = "Fiber Onboarding Settings"
@@ -15,9 +17,8 @@ DEFAULT_MAX_UPLOAD_MB = 10
 PDF_MAGIC = b"%PDF-"
 REVIEW_ROLES = ("Fiber Onboarding Manager", "Fiber Sales")
 
-# workflow states and actions (core/process.py: CONTRACT_WORKFLOW)
-DRAFT, SENT, SIGNED_UPLOADED, ACCEPTED, REJECTED = "Draft", "Sent", "Signed Uploaded", "Accepted", "Rejected"
-UPLOAD_STATES = (SENT, REJECTED, SIGNED_UPLOADED)
+# the contract's states in which a signed copy may be uploaded (states: core.process.ContractState)
+UPLOAD_STATES = (ContractState.SENT, ContractState.REJECTED, ContractState.SIGNED_UPLOADED)
 
 # upload row status
 PENDING, CHECKED, UPLOAD_ACCEPTED, UPLOAD_REJECTED, SUPERSEDED = (

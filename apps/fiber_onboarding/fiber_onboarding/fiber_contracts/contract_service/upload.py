@@ -11,14 +11,12 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from fiber_onboarding.core.process import ContractState
 from fiber_onboarding.fiber_contracts.contract_service.shared import (
-	ACCEPTED,
 	CHECKED,
 	CONTRACT,
 	PDF_MAGIC,
 	PENDING,
-	REJECTED,
-	SENT,
 	SUPERSEDED,
 	UPLOAD_STATES,
 	ContractStateError,
@@ -56,7 +54,7 @@ def validate_upload_content(content: bytes | None):
 
 def validate_can_upload(contract):
 	state = contract.workflow_state
-	if state == ACCEPTED:
+	if state == ContractState.ACCEPTED:
 		frappe.throw(
 			_("This contract has already been accepted: no new upload is needed."), ContractStateError
 		)
@@ -114,7 +112,7 @@ def receive_upload(contract, content: bytes, filename: str | None, uploaded_by: 
 	contract.save()
 	contract.db_set("latest_upload", row.name)
 
-	if contract.workflow_state in (SENT, REJECTED):
+	if contract.workflow_state in (ContractState.SENT, ContractState.REJECTED):
 		contract = advance(contract, "Upload Signed", as_system=True, actor=uploaded_by)
 
 	frappe.enqueue(

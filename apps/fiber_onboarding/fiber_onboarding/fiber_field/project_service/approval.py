@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import format_date, getdate, now_datetime, nowdate
 
+from fiber_onboarding.core.process import ProjectState
 from fiber_onboarding.fiber_field.common import (
 	FieldFlowError,
 	add_business_days,
@@ -46,7 +47,10 @@ def project_send_date(case) -> date | None:
 def is_due(project) -> bool:
 	"""True when the scheduler should send this project now (Drafting, paid, date reached, document attached)."""
 	project = get_project(project)
-	if project.workflow_state not in ("Awaiting Payment", "Drafting") or not project.project_file:
+	if (
+		project.workflow_state not in (ProjectState.AWAITING_PAYMENT, ProjectState.DRAFTING)
+		or not project.project_file
+	):
 		return False
 	earliest = project_send_date(project.onboarding)
 	return earliest is not None and getdate(nowdate()) >= earliest
@@ -61,7 +65,7 @@ def send_project(project, *, as_system: bool = True):
 	from fiber_onboarding.utils.links import signed_url
 
 	project = get_project(project)
-	if project.workflow_state != "Drafting" and project.sent_on:
+	if project.workflow_state != ProjectState.DRAFTING and project.sent_on:
 		return project
 	case = get_case(project.onboarding)
 	earliest = project_send_date(case)
@@ -74,9 +78,9 @@ def send_project(project, *, as_system: bool = True):
 			),
 			ProjectNotDueError,
 		)
-	if project.workflow_state == "Awaiting Payment":
+	if project.workflow_state == ProjectState.AWAITING_PAYMENT:
 		project = confirm_payment(case)
-	require_state(project, "Drafting")
+	require_state(project, ProjectState.DRAFTING)
 	if not project.project_file:
 		frappe.throw(_("Attach the project document before sending the project."), FieldFlowError)
 	recipients = customer_recipients(case, "tech_email")
@@ -105,7 +109,7 @@ def send_project(project, *, as_system: bool = True):
 	)
 	project.sent_on = now_datetime()
 	project.save(ignore_permissions=True)
-	return move(project, "Send Project", "Sent", as_system=as_system)
+	return move(project, "Send Project", ProjectState.SENT, as_system=as_system)
 
 
 def _send_key(project) -> str:
@@ -150,7 +154,7 @@ def validate_execution_date(day) -> date:
 def approve_project(project, execution_date, user: str | None = None):
 	"""The technical contact approves the project and chooses the execution date; Sent → Approved (system)."""
 	project = get_project(project)
-	require_state(project, "Sent")
+	require_state(project, ProjectState.SENT)
 	day = validate_execution_date(execution_date)
 	project.execution_date = day
 	project.approved_on = now_datetime()
@@ -160,7 +164,7 @@ def approve_project(project, execution_date, user: str | None = None):
 	approver = project.approved_by or _("the technical contact {0} <{1}> through the e-mailed link").format(
 		case.get("tech_name") or "", case.get("tech_email") or ""
 	)
-	project = move(project, "Approve", "Approved", as_system=True)
+	project = move(project, "Approve", ProjectState.APPROVED, as_system=True)
 	project.add_comment(
 		"Info",
 		_("Project approved by {0}; execution date {1}.").format(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import frappe
 
 from fiber_onboarding.core import documents
+from fiber_onboarding.core.process import ProjectState
 from fiber_onboarding.fiber_field.common import (
 	get_case,
 	move,
@@ -94,6 +95,6 @@ def confirm_payment(case):
 	if not case.get("project"):
 		return None
 	project = frappe.get_doc(PROJECT, case.project)
-	if project.workflow_state == "Awaiting Payment":
-		project = move(project, "Confirm Payment", "Drafting", as_system=True)
+	if project.workflow_state == ProjectState.AWAITING_PAYMENT:
+		project = move(project, "Confirm Payment", ProjectState.DRAFTING, as_system=True)
 	return project

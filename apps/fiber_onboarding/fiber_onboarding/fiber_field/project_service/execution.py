@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import format_date, getdate, now_datetime, nowdate
 
+from fiber_onboarding.core.process import CircuitState, ProjectState
 from fiber_onboarding.fiber_field.common import (
 	FieldFlowError,
 	customer_recipients,
@@ -43,7 +44,7 @@ def register_internal_passage(project, passage_date=None, *, as_system: bool = F
 	the activation SLA (together with the accepted signed contract).
 	"""
 	project = get_project(project)
-	require_state(project, "Approved")
+	require_state(project, ProjectState.APPROVED)
 	day = getdate(passage_date or nowdate())
 	if day > getdate(nowdate()):
 		frappe.throw(
@@ -61,7 +62,7 @@ def register_internal_passage(project, passage_date=None, *, as_system: bool = F
 	project.internal_survey = survey
 	project.save(ignore_permissions=True)
 	# the case hears the passage date (case_events): with the accepted contract it starts the activation term
-	return move(project, "Register Internal Passage", "Internal Execution", as_system=as_system)
+	return move(project, "Register Internal Passage", ProjectState.INTERNAL_EXECUTION, as_system=as_system)
 
 
 def open_tasks(project, phase: str) -> list[str]:
@@ -71,18 +72,18 @@ def open_tasks(project, phase: str) -> list[str]:
 def start_external_execution(project, *, as_system: bool = False):
 	"""Internal work done (every internal task closed): Internal Execution → External Execution."""
 	project = get_project(project)
-	require_state(project, "Internal Execution")
+	require_state(project, ProjectState.INTERNAL_EXECUTION)
 	pending = open_tasks(project, "Internal")
 	if pending:
 		frappe.throw(_("Close the internal tasks first: {0}").format("; ".join(pending)), OpenTasksError)
-	return move(project, "Start External Execution", "External Execution", as_system=as_system)
+	return move(project, "Start External Execution", ProjectState.EXTERNAL_EXECUTION, as_system=as_system)
 
 
 def implementation_report_problems(project) -> list[str]:
 	"""Why the implementation report cannot be sent yet (translated; empty: it can)."""
 	project = get_project(project)
 	problems = []
-	if project.workflow_state != "External Execution":
+	if project.workflow_state != ProjectState.EXTERNAL_EXECUTION:
 		problems.append(
 			_("The project is in state {0}; the report is sent at the end of the external execution.").format(
 				_(project.workflow_state or "")
@@ -95,7 +96,7 @@ def implementation_report_problems(project) -> list[str]:
 	if not circuit:
 		problems.append(_("The project has no circuit."))
 	else:
-		if circuit.workflow_state not in ("Planned", "Provisioning"):
+		if circuit.workflow_state not in (CircuitState.PLANNED, CircuitState.PROVISIONING):
 			problems.append(
 				_("The circuit {0} is already in state {1}.").format(circuit.name, _(circuit.workflow_state))
 			)
@@ -115,7 +116,7 @@ def send_implementation_report(project, *, as_system: bool = False):
 	from fiber_onboarding.fiber_field import circuit_service
 
 	project = get_project(project)
-	if project.workflow_state == "Done" and project.implementation_report_sent_on:
+	if project.workflow_state == ProjectState.DONE and project.implementation_report_sent_on:
 		return project
 	problems = implementation_report_problems(project)
 	if problems:
@@ -155,4 +156,4 @@ def send_implementation_report(project, *, as_system: bool = False):
 		reference_name=project.name,
 		attachments=[{"fname": file_name, "fcontent": pdf}],
 	)
-	return move(project, "Finish", "Done", as_system=as_system)
+	return move(project, "Finish", ProjectState.DONE, as_system=as_system)

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import format_date, getdate, nowdate
 
+from fiber_onboarding.core.process import ProjectState
 from fiber_onboarding.fiber_field.common import (
 	get_project,
 )
@@ -21,12 +22,12 @@ def next_step(project) -> dict:
 	project = get_project(project)
 	state = project.workflow_state
 	problems: list[str] = []
-	if state == "Awaiting Payment":
+	if state == ProjectState.AWAITING_PAYMENT:
 		return {
 			"step": "Send Project",
 			"problems": [_("The project is sent only after the setup fee is paid.")],
 		}
-	if state == "Drafting":
+	if state == ProjectState.DRAFTING:
 		earliest = project_send_date(project.onboarding)
 		if earliest and getdate(nowdate()) < earliest:
 			problems.append(
@@ -37,12 +38,12 @@ def next_step(project) -> dict:
 		if not project.project_file:
 			problems.append(_("Attach the project document before sending the project."))
 		return {"step": "Send Project", "problems": problems}
-	if state == "Sent":
+	if state == ProjectState.SENT:
 		return {
 			"step": "Approve",
 			"problems": [_("Waiting for the technical contact to approve the project.")],
 		}
-	if state == "Approved":
+	if state == ProjectState.APPROVED:
 		surveys = frappe.get_all(
 			VISIT,
 			filters={"project": project.name, "visit_type": INTERNAL_SURVEY, "status": ("!=", "Cancelled")},
@@ -53,11 +54,11 @@ def next_step(project) -> dict:
 		elif not any(v.status == "Done" for v in surveys):
 			problems.append(_("The internal survey is not done yet."))
 		return {"step": "Register Internal Passage", "problems": problems}
-	if state == "Internal Execution":
+	if state == ProjectState.INTERNAL_EXECUTION:
 		pending = open_tasks(project, "Internal")
 		if pending:
 			problems.append(_("Close the internal tasks first: {0}").format("; ".join(pending)))
 		return {"step": "Start External Execution", "problems": problems}
-	if state == "External Execution":
+	if state == ProjectState.EXTERNAL_EXECUTION:
 		return {"step": "Send Implementation Report", "problems": implementation_report_problems(project)}
 	return {"step": None, "problems": []}

@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import format_date, getdate, now_datetime
 
+from fiber_onboarding.core.process import ProjectState
 from fiber_onboarding.fiber_field.common import (
 	FieldFlowError,
 	customer_recipients,
@@ -27,7 +28,12 @@ PHOTO_REPORT_FORMAT = "Fiber Photo Report"
 def request_prior_visit(project, scheduled_date=None):
 	"""The customer asked for the optional prior visit: create it (staff schedule it). Idempotent."""
 	project = get_project(project)
-	if project.workflow_state in ("Awaiting Payment", "Internal Execution", "External Execution", "Done"):
+	if project.workflow_state in (
+		ProjectState.AWAITING_PAYMENT,
+		ProjectState.INTERNAL_EXECUTION,
+		ProjectState.EXTERNAL_EXECUTION,
+		ProjectState.DONE,
+	):
 		frappe.throw(
 			_("A prior visit can be requested only before the internal passage, once the setup fee is paid."),
 			FieldFlowError,
@@ -99,7 +105,7 @@ def send_photo_report(visit):
 def schedule_internal_survey(project, scheduled_date=None, technician: str | None = None):
 	"""The internal survey visit for the passage date (default: the execution date the customer chose)."""
 	project = get_project(project)
-	require_state(project, "Approved")
+	require_state(project, ProjectState.APPROVED)
 	day = getdate(scheduled_date or project.execution_date)
 	existing = frappe.db.get_value(
 		VISIT,

@@ -15,6 +15,7 @@ from fiber_onboarding.api.portal import (
 	next_step,
 	portal_lang,
 )
+from fiber_onboarding.core.process import Stage
 
 no_cache = 1
 sitemap = 0
@@ -36,7 +37,7 @@ def get_context(context):
 				"name": row.name,
 				"company_name": row.company_name,
 				"site_identifier": row.site_identifier,
-				"stage": _(row.stage or "Awaiting Payment"),
+				"stage": _(row.stage or Stage.AWAITING_PAYMENT),
 				"registered_on": format_when(row.registered_on),
 				"sla_due": format_when(row.sla_due)
 				if row.sla_status in ("On Track", "At Risk", "Overdue")

@@ -11,17 +11,18 @@ import frappe
 from frappe.utils import format_date, format_datetime
 
 from fiber_onboarding.api.contract import contract_for, use_portal_language
+from fiber_onboarding.core.process import ContractState
 from fiber_onboarding.fiber_contracts.contract_service import shared
 
 no_cache = 1
 sitemap = 0
 
 STATE_LABELS = {
-	shared.DRAFT: "Em preparação",
-	shared.SENT: "Aguardando o contrato assinado",
-	shared.SIGNED_UPLOADED: "Contrato assinado recebido – em análise",
-	shared.ACCEPTED: "Contrato assinado aceito",
-	shared.REJECTED: "Contrato assinado recusado – envie novamente",
+	ContractState.DRAFT: "Em preparação",
+	ContractState.SENT: "Aguardando o contrato assinado",
+	ContractState.SIGNED_UPLOADED: "Contrato assinado recebido – em análise",
+	ContractState.ACCEPTED: "Contrato assinado aceito",
+	ContractState.REJECTED: "Contrato assinado recusado – envie novamente",
 }
 DECISION_LABELS = {
 	"Accept": "Aprovado na verificação automática",
@@ -86,10 +87,10 @@ def get_context(context):
 	context.legal_name = doc.legal_name
 	context.state = doc.workflow_state
 	context.state_label = STATE_LABELS.get(doc.workflow_state, doc.workflow_state)
-	context.accepted = doc.workflow_state == shared.ACCEPTED
+	context.accepted = doc.workflow_state == ContractState.ACCEPTED
 	context.can_upload = doc.workflow_state in shared.UPLOAD_STATES
 	context.received_on = format_date(doc.received_on) if doc.received_on else None
-	context.rejection_reason = doc.rejection_reason if doc.workflow_state == shared.REJECTED else None
+	context.rejection_reason = doc.rejection_reason if doc.workflow_state == ContractState.REJECTED else None
 	context.max_upload_mb = shared.max_upload_mb()
 	context.download_url = (
 		"/api/method/fiber_onboarding.api.contract.download_contract?" + urlencode(query)

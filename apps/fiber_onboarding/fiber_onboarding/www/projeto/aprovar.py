@@ -19,6 +19,7 @@ from fiber_onboarding.api.portal import (
 	project_download_url,
 	project_for,
 )
+from fiber_onboarding.core.process import ProjectState
 from fiber_onboarding.fiber_field.project_service import approval
 
 no_cache = 1
@@ -57,7 +58,7 @@ def get_context(context):
 	context.tech_name = case.tech_name
 	context.state = project.workflow_state
 	context.state_label = _(project.workflow_state or "")
-	context.waiting = project.workflow_state == "Sent"
+	context.waiting = project.workflow_state == ProjectState.SENT
 	context.execution_date = format_when(project.execution_date) if project.execution_date else ""
 	context.download_url = project_download_url(project, token) if project.project_file else ""
 	context.prior_visit_requested = bool(project.prior_visit_requested)

@@ -2,6 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from fiber_onboarding.core.process import ContractState
 from fiber_onboarding.fiber_contracts.contract_service import decisions, issue, shared
 
 
@@ -56,12 +57,12 @@ class FiberContract(Document):
 
 	def on_update(self):
 		if self.has_value_changed("workflow_state"):
-			if self.workflow_state == shared.SENT:
+			if self.workflow_state == ContractState.SENT:
 				# also when staff send it from the desk: the PDF exists and the e-mail goes out (once)
 				if not self.issued_file:
 					issue.issue_contract_pdf(self)
 				issue.send_contract_email(self)
-			elif self.workflow_state == shared.REJECTED:
+			elif self.workflow_state == ContractState.REJECTED:
 				decisions.after_rejected(self)
 
 	def state_changed(self) -> bool:
@@ -81,9 +82,9 @@ class FiberContract(Document):
 				)
 
 	def apply_state_change(self):
-		if self.workflow_state == shared.SENT and not self.sent_on:
+		if self.workflow_state == ContractState.SENT and not self.sent_on:
 			self.sent_on = frappe.utils.now_datetime()
-		elif self.workflow_state == shared.ACCEPTED:
+		elif self.workflow_state == ContractState.ACCEPTED:
 			decisions.on_accepted(self)
-		elif self.workflow_state == shared.REJECTED:
+		elif self.workflow_state == ContractState.REJECTED:
 			decisions.on_rejected(self)

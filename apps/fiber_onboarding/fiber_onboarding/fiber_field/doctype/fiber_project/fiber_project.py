@@ -7,6 +7,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import nowdate
 
+from fiber_onboarding.core.process import ProjectState
 from fiber_onboarding.fiber_field.common import (
 	enforce_process_gates,
 	guard_service_states,
@@ -14,11 +15,11 @@ from fiber_onboarding.fiber_field.common import (
 
 # state -> the button (service) that moves into it
 SERVICE_STATES = {
-	"Sent": "Send Project",
-	"Approved": "Approve",
-	"Internal Execution": "Register Internal Passage",
-	"External Execution": "Start External Execution",
-	"Done": "Send Implementation Report",
+	ProjectState.SENT: "Send Project",
+	ProjectState.APPROVED: "Approve",
+	ProjectState.INTERNAL_EXECUTION: "Register Internal Passage",
+	ProjectState.EXTERNAL_EXECUTION: "Start External Execution",
+	ProjectState.DONE: "Send Implementation Report",
 }
 
 
