@@ -12,7 +12,7 @@ from frappe import _
 from fiber_onboarding.core.process import ACTIVATION, CUSTOMER, FIELD, MANAGER, PROJECTS, CircuitState
 from fiber_onboarding.fiber_field import circuit_service
 from fiber_onboarding.fiber_field.common import FieldFlowError
-from fiber_onboarding.fiber_field.project_service import approval, execution, next_step, visits
+from fiber_onboarding.fiber_field.project_service import approval, execution, form_guide, visits
 from fiber_onboarding.permissions import can_see, require_roles
 
 PROJECT_ROLES = (PROJECTS, MANAGER, "System Manager")
@@ -74,7 +74,7 @@ def start_external_execution(name: str) -> dict:
 def project_next_step(name: str) -> dict:
 	"""For the Fiber Project form: the next step and what still blocks it (translated)."""
 	project = _doc("Fiber Project", name, "read")
-	return next_step.next_step(project)
+	return form_guide.next_step(project)
 
 
 @frappe.whitelist()

@@ -356,6 +356,17 @@ class TestFieldFlow(TestCase):
 		internal_survey_done(project)
 		self.assertEqual(project_service.next_step(project)["problems"], [])
 
+	def test_the_desk_endpoints_of_the_project_form_answer(self):
+		"""The whitelisted methods the Fiber Project form calls (fiber_project.js) reach their step."""
+		from fiber_onboarding.fiber_field import api
+
+		case, project = approved_project()
+		self.assertEqual(api.project_next_step(project.name), project_service.next_step(project))
+		self.assertEqual(
+			api.implementation_report_problems(project.name),
+			project_service.implementation_report_problems(project),
+		)
+
 	def test_guest_approval_through_the_link_is_recorded_with_the_contact(self):
 		case, project = sent_project()
 		day = project_service.allowed_execution_dates(project, 1)[0]

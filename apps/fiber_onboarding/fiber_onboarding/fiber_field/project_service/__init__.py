@@ -8,7 +8,7 @@ customer; the circuit's 48 h test phase starts).
 
 Rooms: ``creation`` (registration, release at payment), ``approval`` (step 6: sending and approval), ``visits``
 (steps 7 and 8: prior visit and photo report, internal survey), ``execution`` (steps 9 to 11: internal passage,
-external execution, implementation report), ``next_step`` (what the form's next button waits for). The test phase
+external execution, implementation report), ``form_guide`` (the form's next step and what blocks it). The test phase
 and the activation are the circuit's (``fiber_field.circuit_service``).
 
 Every function takes the document (or its name), checks the step's own preconditions with a clear message, and
@@ -38,7 +38,7 @@ from fiber_onboarding.fiber_field.project_service.execution import (
 	send_implementation_report,
 	start_external_execution,
 )
-from fiber_onboarding.fiber_field.project_service.next_step import next_step
+from fiber_onboarding.fiber_field.project_service.form_guide import next_step
 from fiber_onboarding.fiber_field.project_service.visits import (
 	photo_report_problems,
 	request_prior_visit,
