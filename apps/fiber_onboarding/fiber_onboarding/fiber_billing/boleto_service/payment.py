@@ -23,6 +23,8 @@ from fiber_onboarding.permissions import require_roles
 
 
 def mark_paid(boleto, amount: Decimal, paid_on, credit_date, source: str):
+	"""The boleto paid: its ERPNext Payment Entry, then the boleto Paid with amount, dates and source (the caller
+	holds the boleto's row lock)."""
 	payment_entry = accounting.create_payment_entry(boleto, amount, credit_date)
 	boleto.status = BoletoStatus.PAID
 	boleto.paid_amount = float(amount)
