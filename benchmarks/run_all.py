@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CORE = ("bench_boleto.py", "bench_calendar.py", "bench_pdfcheck.py")
+CORE = ("bench_boleto.py", "bench_calendar.py", "bench_pdfcheck.py", "bench_cnab.py")
 ON_BENCH = ("bench_sla_sweep.py",)
 
 

@@ -1,4 +1,5 @@
-"""CNAB 240: remessa writer (BB, Itaú), retorno parser, malformed files rejected with line and column."""
+"""core.cnab240 (compatibility module over core.cnab): remessa writer (BB, Itaú), retorno parser, malformed files
+rejected with line and column."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -263,6 +264,20 @@ def test_retorno_accepts_lf_and_trailing_eof():
 	remessa = build_remessa(header(BB), items(1), 7, GENERATED)
 	text = retorno_from_remessa(remessa, ANSWERS[:1]).replace("\r\n", "\n") + "\x1a"
 	assert len(parse_retorno(text).items) == 1
+	assert len(parse_retorno("\ufeff" + text).items) == 1  # a byte-order mark decoded into the text
+
+
+def test_remessa_unchanged_for_existing_callers():
+	"""The compatibility module writes what core.cnab writes, and only for BB and Itaú (the CNAB registrar's)."""
+	from fiber_onboarding.core.cnab import Agreement, write_remessa
+
+	for account in (BB, ITAU):
+		agreement = Agreement(account, "Fibra Rápida Telecom S.A.", "12.ABC.345/01DE-35")
+		assert build_remessa(header(account), items(2), 5, GENERATED) == write_remessa(
+			agreement, items(2), 5, GENERATED, 240
+		)
+	with pytest.raises(RemessaError):
+		retorno_key(BankAccount("033", "", "", wallet="101", beneficiary_code="0282033"), 1)
 
 
 # -- malformed files ----------------------------------------------------------------------------------------------
@@ -313,9 +328,12 @@ def test_wrong_length_at_line_k(good_lines, k):
 	err = error_of(short)
 	assert (err.line, err.column) == (k, 240)
 	long = list(good_lines)
-	long[k - 1] += " "
+	long[k - 1] += "X"
 	err = error_of(long)
 	assert (err.line, err.column) == (k, 241)
+	padded = list(good_lines)
+	padded[k - 1] += "  "  # blanks past column 240 are tolerated (real bank files have them)
+	assert len(parse_retorno(join(padded)).items) == 3
 
 
 @pytest.mark.parametrize(
@@ -414,8 +432,11 @@ def test_other_structural_errors(good_lines):
 	lines[3] = put(lines[3], 16, "09")
 	assert (error_of(lines).line, error_of(lines).column) == (4, 16)
 	lines = list(good_lines)
-	lines[0] = put(lines[0], 1, "237")
+	lines[0] = put(lines[0], 1, "999")
 	assert (error_of(lines).line, error_of(lines).column) == (1, 1)
+	lines = list(good_lines)
+	lines[0] = put(lines[0], 1, "237")  # a supported bank, but not the bank of the other lines
+	assert (error_of(lines).line, error_of(lines).column) == (2, 1)
 
 
 def test_error_message_names_line_and_column(good_lines):
@@ -468,6 +489,7 @@ def test_core_modules_never_import_frappe():
 		"import sys; sys.modules['frappe'] = None\n"
 		"import fiber_onboarding.core.boleto, fiber_onboarding.core.boleto.image, fiber_onboarding.core.boleto.__main__\n"
 		"import fiber_onboarding.core.pix, fiber_onboarding.core.cnab240, fiber_onboarding.core.bankapi\n"
+		"import fiber_onboarding.core.cnab, fiber_onboarding.core.cnab.__main__\n"
 		"assert 'frappe' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
 	)
 	result = subprocess.run(

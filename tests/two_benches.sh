@@ -97,8 +97,9 @@ job_runs_at_home() {  # bench dir, other bench dir
 	site="$(fo_conf "$dir" default_site)"
 	qport="$(fo_conf "$dir" redis_queue --port)"; oport="$(fo_conf "$other" redis_queue --port)"
 	id="fo-two-benches-$$-$(basename "$dir")"
+	# (bench execute then fails to print the returned rq Job as JSON: its exit status says nothing here)
 	(cd "$dir" && .bench-cli/bin/bench --site "$site" execute frappe.enqueue \
-		--args '["frappe.ping"]' --kwargs "{\"job_id\": \"$id\", \"queue\": \"short\"}") >/dev/null 2>&1 || return 1
+		--args '["frappe.ping"]' --kwargs "{\"job_id\": \"$id\", \"queue\": \"short\"}") >/dev/null 2>&1
 	for _ in $(seq 1 90); do
 		key="$(redis-cli -p "$qport" --scan --pattern "rq:job:*$id" | head -1)"
 		if [ -n "$key" ] && [ "$(redis-cli -p "$qport" hget "$key" status)" = finished ]; then

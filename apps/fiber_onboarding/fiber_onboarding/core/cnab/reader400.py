@@ -1,0 +1,300 @@
+"""CNAB 400 reader: retorno and remessa of the six banks' 400-position layouts.
+
+Everything is checked before anything is returned; the first problem raises ``CnabError`` with its 1-based line
+and column. Checked: known bank, retorno/remessa header, the sequence number of every record (395-400 = its line,
+so a missing or extra record is caught), numeric money and date fields and real dates, record types, the bank's
+trailer counts, nothing after the trailer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from operator import itemgetter
+
+from .codes import explain, split_codes
+from .fields import Dates, Money, bad_date, bad_number
+from .identity import Expected, check_header, clean, nothing_checked
+from .model import CnabError, Remessa, RemessaTitle, Retorno, RetornoItem
+
+ALL_MONEY = (
+	"amount_title",
+	"amount_paid",
+	"fees",
+	"interest",
+	"discount",
+	"rebate",
+	"net_credit",
+	"other_expenses",
+	"other_credits",
+	"iof",
+)
+ALL_DATES = ("payment_date", "due_date", "credit_date")
+DATE_LABELS = {
+	"payment_date": "data da ocorrência",
+	"due_date": "data de vencimento",
+	"credit_date": "data do crédito",
+	"issue_date": "data de emissão",
+}
+ALIASES = {"353": "033", "008": "033"}  # Santander's former compensation codes, still in some headers
+
+
+def _header(lines, profiles, operation: str, what: str, dates):
+	header = lines[0]
+	literal = "RETORNO" if operation == "2" else "REMESSA"
+	if header[1] != operation or header[2:9].upper() != literal:
+		raise CnabError(
+			1, 2, f"o arquivo não é {what} (header {header[0:9]!r}; esperado 0{operation}{literal})."
+		)
+	bank = ALIASES.get(header[76:79], header[76:79])
+	profile_cls = profiles.get(bank)
+	if profile_cls is None:
+		raise CnabError(
+			1,
+			77,
+			f"banco {header[76:79]!r} não suportado no CNAB 400 (suportados: {', '.join(sorted(profiles))}).",
+		)
+	profile = profile_cls(None)
+	generated_on = dates[header[94:100]]
+	if not generated_on:
+		if not header[94:100].isdigit():
+			raise bad_number(1, header, 95, 100, "header de arquivo")
+		raise bad_date(1, 95, header[94:100], "data de gravação do arquivo")
+	sequence = 0
+	span = profile.H_SEQUENCE if operation == "2" else profile.H_SEQUENCE_REMESSA
+	if span:
+		start, end = span
+		if not (header[start:end].isdigit() and header[start:end].isascii()):
+			raise bad_number(1, header, start + 1, end, "header de arquivo")
+		sequence = int(header[start:end])
+	return bank, profile, generated_on, sequence
+
+
+def _sequence(line: str, number: int) -> None:
+	seq = line[394:400]
+	if not (seq.isdigit() and seq.isascii()):
+		raise bad_number(number, line, 395, 400, "número sequencial do registro")
+	if int(seq) != number:
+		raise CnabError(number, 395, f"número sequencial do registro {int(seq)}; esperado {number}.")
+
+
+def _walk(lines, profile, detail_type: str, extra_types: str, on_detail, on_extra, remessa: bool = False):
+	"""Record by record: sequence numbers, types, the trailer last; returns (details, line of the trailer)."""
+	n_lines = len(lines)
+	details = 0
+	for index in range(1, n_lines):
+		line = lines[index]
+		number = index + 1
+		if line[394:400] != f"{number:06d}":
+			_sequence(line, number)
+		kind = line[0]
+		if kind == detail_type:
+			details += 1
+			on_detail(line, number)
+		elif kind == "9":
+			if number != n_lines:
+				raise CnabError(number + 1, 1, "conteúdo após o trailer do arquivo.")
+			profile.check_trailer(line, number, details, n_lines, remessa)
+			return details
+		elif kind in extra_types and kind:
+			on_extra(line, number)
+		elif kind == "0":
+			raise CnabError(number, 1, "header de arquivo repetido.")
+		else:
+			raise CnabError(number, 1, f"tipo de registro {kind!r} desconhecido no CNAB 400 deste banco.")
+	raise CnabError(n_lines + 1, 1, f"arquivo truncado: falta o trailer (registro 9) após a linha {n_lines}.")
+
+
+def _identity(profile, header, expect, bank, remessa=False):
+	agreement = profile.agreement_of_remessa(header) if remessa else profile.agreement_of(header)
+	expected = Expected(expect, profile.agreement_code) if expect is not None else None
+	a0 = profile.H_AGREEMENT[0] + 1
+	checked = check_header(expected, bank, "", (1, 1), agreement, (1, a0)) if expected else True
+	return expected, agreement, checked
+
+
+def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict | None = None) -> Retorno:
+	dates = Dates()
+	money = Money()
+	bank, profile, generated_on, sequence = _header(lines, profiles, "2", "um retorno", dates)
+	header = lines[0]
+	expected, agreement, checked = _identity(profile, header, expect, bank)
+	fields = profile.DETAIL_FIELDS
+	money_fields = [(n, slice(*fields[n]), fields[n][0] + 1, fields[n][1]) for n in profile.MONEY]
+	date_fields = [(n, slice(*fields[n]), fields[n][0] + 1, fields[n][1]) for n in profile.DATES]
+	# one C call takes every field of a detail: the amounts in a fixed order (an amount the layout does not carry
+	# reads as "" and becomes None), the dates, occurrence, document number, wallet and motives
+	getter = itemgetter(
+		*(slice(*fields[n]) if n in profile.MONEY else slice(0, 0) for n in ALL_MONEY),
+		*(slice(*fields[n]) for n in ALL_DATES),
+		slice(*fields["occurrence"]),
+		slice(*fields["document_number"]),
+		slice(*profile.wallet),
+		slice(*profile.motives) if profile.motives else slice(0, 0),
+	)
+	occurrences = profile.occurrences
+	motive_size = profile.motive_size
+	detail_type = profile.detail_type
+	detail_document = profile.detail_document
+	key_from_detail = profile.key_from_detail
+	check_document = expected is not None and bool(expected.document)
+	doc_column = fields["doc"][0] + 1
+	explained: dict = {}
+	items: list[RetornoItem] = []
+	append = items.append
+	company_document = ""
+	to_money = money.__getitem__
+
+	def slow_values(line: str, number: int) -> tuple:
+		"""Field by field, naming the first bad one (also what the fast path does not expect, e.g. blank dates)."""
+		values = dict.fromkeys(ALL_MONEY)
+		for name, s, start, end in money_fields:
+			value = money[line[s]]
+			if value is None:
+				raise bad_number(number, line, start, end, "registro de detalhe")
+			values[name] = value
+		for name, s, start, end in date_fields:
+			value = dates[line[s]]
+			if value is False:
+				if not line[s].isdigit():
+					raise bad_number(number, line, start, end, "registro de detalhe")
+				raise bad_date(number, start, line[s], DATE_LABELS[name])
+			values[name] = value
+		return tuple(values[name] for name in ALL_MONEY) + tuple(values.get(name) for name in ALL_DATES)
+
+	n_lines = len(lines)
+	details = 0
+	for index in range(1, n_lines):
+		line = lines[index]
+		number = index + 1
+		kind = line[0]
+		if line[394:400] != f"{number:06d}":
+			_sequence(line, number)
+		if kind == detail_type:
+			details += 1
+			f = getter(line)
+			joined = "".join(f[:13])
+			paid_on = due = credit = False
+			if joined.isdigit() and joined.isascii():
+				paid_on, due, credit = dates[f[10]], dates[f[11]], dates[f[12]]
+			if paid_on is False or due is False or credit is False:
+				title, paid, fees, interest, discount, rebate, net, other_expenses, other_credits, iof, paid_on, due, credit = (
+					slow_values(line, number)
+				)  # fmt: skip
+			else:
+				title, paid, fees, interest, discount, rebate, net, other_expenses, other_credits, iof = map(
+					to_money, f[:10]
+				)
+			if check_document or not company_document:
+				doc = detail_document(line)
+				if doc.strip(" 0"):
+					company_document = company_document or doc.strip()
+					if check_document:
+						checked |= check_header(expected, bank, doc, (number, doc_column), "", (number, 1))
+			code = f[13]
+			described = explained.get(code + f[16])
+			if described is None:
+				occurrence = occurrences.get(code) or ("other", f"Ocorrência {code}", {})
+				codes = split_codes(f[16], motive_size)
+				status = occurrence[0] if statuses is None else statuses.get(occurrence[0], occurrence[0])
+				described = explained[code + f[16]] = (
+					status,
+					explain(codes, occurrence[2]),
+					occurrence[1],
+					codes,
+				)
+			status, reason, text, codes = described
+			append(
+				RetornoItem(
+					key_from_detail(line), code, status, reason, title, paid, fees, credit, paid_on, number, text,
+					codes, f[14].strip(), due, interest, discount, rebate, net, other_expenses, f[15].strip(),
+					other_credits, iof,
+				)
+			)  # fmt: skip
+		elif kind == "9":
+			if number != n_lines:
+				raise CnabError(number + 1, 1, "conteúdo após o trailer do arquivo.")
+			profile.check_trailer(line, number, details, n_lines, False)
+			if not checked:
+				raise nothing_checked(1)
+			company_name = header[profile.H_COMPANY[0] : profile.H_COMPANY[1]].strip()
+			return Retorno(
+				bank, sequence, generated_on, items, company_document, 400, company_name, agreement
+			)
+		elif kind and kind in profile.extra_types:
+			if items:
+				profile.extra_record(line, items[-1])
+		elif kind == "0":
+			raise CnabError(number, 1, "header de arquivo repetido.")
+		else:
+			raise CnabError(number, 1, f"tipo de registro {kind!r} desconhecido no CNAB 400 deste banco.")
+	raise CnabError(n_lines + 1, 1, f"arquivo truncado: falta o trailer (registro 9) após a linha {n_lines}.")
+
+
+def read_remessa(lines: list[str], profiles: dict, expect=None) -> Remessa:
+	dates = Dates()
+	money = Money()
+	bank, profile, generated_on, sequence = _header(lines, profiles, "1", "uma remessa", dates)
+	header = lines[0]
+	expected, agreement, checked = _identity(profile, header, expect, bank, True)
+	f = {name: slice(*span) for name, span in profile.REMESSA_FIELDS.items()}
+	items: list[RemessaTitle] = []
+	total = Decimal("0.00")
+	company = {"document": ""}
+
+	def on_detail(line: str, number: int) -> None:
+		nonlocal total
+		amount = money[line[f["amount"]]]
+		if amount is None:
+			start, end = profile.REMESSA_FIELDS["amount"]
+			raise bad_number(number, line, start + 1, end, "registro de detalhe")
+		parsed = {}
+		for name in ("due_date", "issue_date"):
+			value = dates[line[f[name]]]
+			if value is False:
+				raise bad_date(number, profile.REMESSA_FIELDS[name][0] + 1, line[f[name]], DATE_LABELS[name])
+			parsed[name] = value
+		doc = profile.remessa_document(line)
+		if doc.strip(" 0") and not company["document"]:
+			company["document"] = doc.strip()
+		total += amount
+		fine, interest_code, interest_value = profile.remessa_fine(line) or (None, "", None)
+		fine_amount = None
+		if isinstance(fine, tuple):  # (None, amount): the layout carries the fine as an amount
+			fine, fine_amount = fine
+		items.append(
+			RemessaTitle(
+				number,
+				line[f["movement"]],
+				profile.key_from_remessa(line),
+				line[f["document_number"]].strip(),
+				parsed["due_date"],
+				amount,
+				parsed["issue_date"],
+				line[f["payer_doc"]].lstrip("0"),
+				line[f["payer_name"]].strip(),
+				line[f["payer_cep"]],
+				fine,
+				interest_code,
+				interest_value,
+				fine_amount,
+			)
+		)
+
+	def on_extra(line: str, number: int) -> None:
+		if items:
+			fine = profile.remessa_extra_fine(line)
+			if fine is not None:
+				items[-1] = replace(items[-1], fine_percent=fine)
+
+	_walk(lines, profile, profile.detail_type, profile.remessa_extra_types, on_detail, on_extra, True)
+	if expected is not None and expected.document and company["document"]:
+		if clean(company["document"]) != expected.document:
+			raise CnabError(2, profile.DETAIL_FIELDS["doc"][0] + 1, "remessa de outra empresa.")
+		checked = True
+	if not checked:
+		raise nothing_checked(1)
+	return Remessa(
+		400, bank, sequence, generated_on, company["document"], header[46:76].strip(), agreement, items,
+		len(lines), total,
+	)  # fmt: skip

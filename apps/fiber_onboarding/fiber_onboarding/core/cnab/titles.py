@@ -1,0 +1,71 @@
+"""What every remessa writer checks and derives from a title, whatever the layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .fields import cents, document, only_digits, percent, text
+from .model import RemessaError
+
+MOVEMENTS = ("01", "02")  # 01 entrada de título; 02 pedido de baixa
+
+
+@dataclass(slots=True)
+class Title:
+	"""A remessa item checked and converted once: values shared by the 240 and 400 writers."""
+
+	item: object
+	what: str
+	amount: int  # centavos
+	payer_type: str
+	payer_doc: str
+	payer_name: str
+	cep: str
+	uf: str
+	fine: object  # Decimal percent
+	interest: object  # Decimal monthly percent
+
+
+def check_file(items, file_sequence: int, limit: int) -> None:
+	if (
+		isinstance(file_sequence, bool)
+		or not isinstance(file_sequence, int)
+		or not 1 <= file_sequence <= limit
+	):
+		raise RemessaError(f"Número sequencial do arquivo deve estar entre 1 e {limit}.")
+	if not items:
+		raise RemessaError("A remessa precisa de ao menos um título.")
+
+
+def check_title(index: int, item) -> Title:
+	what = f"título {index} (nosso número {item.nosso_numero})"
+	if item.movement not in MOVEMENTS:
+		raise RemessaError(f"{what}: movimento {item.movement!r} não suportado (01 entrada, 02 baixa).")
+	if not isinstance(item.due_date, date) or not isinstance(item.issue_date, date):
+		raise RemessaError(f"{what}: datas de vencimento e emissão são obrigatórias.")
+	if item.due_date < item.issue_date:
+		raise RemessaError(f"{what}: vencimento anterior à emissão.")
+	try:
+		amount = cents(item.amount)
+	except RemessaError as exc:
+		raise RemessaError(f"{what}: {exc}")
+	if amount <= 0:
+		raise RemessaError(f"{what}: valor deve ser maior que zero.")
+	payer = item.payer
+	try:
+		payer_type, payer_doc = document(payer.document, "Documento do pagador")
+		fine = percent(item.fine_percent, "Multa")
+		interest = percent(item.monthly_interest_percent, "Juros")
+	except RemessaError as exc:
+		raise RemessaError(f"{what}: {exc}")
+	cep = only_digits(str(payer.cep or ""))
+	if len(cep) != 8:
+		raise RemessaError(f"{what}: CEP do pagador {payer.cep!r} inválido.")
+	uf = text(payer.uf).strip()
+	if len(uf) != 2 or not uf.isalpha():
+		raise RemessaError(f"{what}: UF do pagador {payer.uf!r} inválida.")
+	name = text(payer.name).strip()
+	if not name:
+		raise RemessaError(f"{what}: nome do pagador não informado.")
+	return Title(item, what, amount, payer_type, payer_doc, name, cep, uf, fine, interest)

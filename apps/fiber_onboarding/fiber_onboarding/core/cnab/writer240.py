@@ -1,0 +1,90 @@
+"""CNAB 240 remessa writer: one lot of titles, segments P, Q and R per title, lines joined by CR LF."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .fields import ddmmyyyy, document, text
+from .layout240 import Profile240
+from .model import RemessaError
+from .titles import check_file, check_title
+
+
+def write(profile: Profile240, items, file_sequence: int, generated_at: datetime) -> str:
+	check_file(items, file_sequence, 999999)
+	agreement = profile.agreement
+	doc_type, doc = document(agreement.company_document, "CNPJ/CPF da empresa")
+	values = {
+		"bank": profile.code,
+		"doc_type": doc_type,
+		"doc": doc,
+		"company": text(agreement.company_name),
+		"bank_name": profile.bank_name,
+		"date": generated_at.strftime("%d%m%Y"),
+		"time": generated_at.strftime("%H%M%S"),
+		"nsa": file_sequence,
+		"file_version": profile.file_version,
+		"lot_version": profile.lot_version,
+		"message_1": text(agreement.message_1),
+		"message_2": text(agreement.message_2),
+	}
+	values.update(profile.file_values())
+	values.setdefault("h_agreement_block", values["agreement_block"])
+	values.setdefault("h_account_block", values["account_block"])
+	lines = [profile.HEADER.write(values), profile.LOT_HEADER.write(values)]
+	append = lines.append
+	values["species"] = profile.species
+	constants = {k: v for k, v in values.items() if k not in ("seq", "movement")}
+	segments = tuple(
+		record.bind({**constants, "segment": segment})
+		for record, segment in ((profile.P, "P"), (profile.Q, "Q"), (profile.R, "R"))
+	)
+	name_size = profile.name_size
+	seq = 0
+	for index, item in enumerate(items, start=1):
+		title = check_title(index, item)
+		try:
+			title_block = profile.title_block(item)
+		except RemessaError as exc:
+			raise RemessaError(f"{title.what}: {exc}")
+		due = item.due_date
+		code, rate = profile.interest(item, title.amount, title.interest)
+		document_number = text(item.document_number)
+		values["movement"] = item.movement
+		values["title_block"] = title_block
+		values["document_block"] = profile.document_block(item, document_number)
+		values["due_date"] = ddmmyyyy(due)
+		values["amount"] = title.amount
+		values["issue_date"] = ddmmyyyy(item.issue_date)
+		values["interest_code"] = code
+		values["interest_date"] = (
+			ddmmyyyy(profile.charges_from(due)) if code not in ("0", "3") else "00000000"
+		)
+		values["interest_value"] = rate
+		values["document_number"] = document_number
+		values["payer_type"] = title.payer_type
+		values["payer_doc"] = title.payer_doc
+		values["payer_name"] = title.payer_name[:name_size]
+		values["payer_address"] = text(item.payer.address)
+		values["payer_neighborhood"] = text(item.payer.neighborhood)
+		values["payer_cep"] = title.cep
+		values["payer_city"] = text(item.payer.city)
+		values["payer_uf"] = title.uf
+		if title.fine:
+			values["fine_code"] = "2"  # percentual
+			values["fine_date"] = ddmmyyyy(profile.charges_from(due))
+			values["fine_value"] = int(title.fine * 100)
+		else:
+			values["fine_code"] = "0"
+			values["fine_date"] = "00000000"
+			values["fine_value"] = 0
+		profile.item_values(item, values)
+		for record in segments:
+			seq += 1
+			values["seq"] = seq
+			append(record.write(values))
+	values["count"] = seq + 2
+	append(profile.LOT_TRAILER.write(values))
+	values["count"] = len(lines) + 1
+	append(profile.FILE_TRAILER.write(values))
+	return "\r\n".join(lines) + "\r\n"

@@ -1,0 +1,103 @@
+"""CNAB readers: layout detection, tolerance, refusals, status vocabulary, damage and truncation of any kind."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fiber_onboarding.core.cnab import STATUSES, CnabError, detect, read_retorno
+from fiber_onboarding.core.cnab240 import parse_retorno
+
+DATA = Path(__file__).resolve().parent / "data" / "cnab"
+
+
+def text_of(name: str) -> str:
+	return (DATA / name).read_bytes().decode("ascii")
+
+
+def error_of(data, expect=None) -> CnabError:
+	with pytest.raises(CnabError) as exc:
+		read_retorno(data, expect)
+	return exc.value
+
+
+@pytest.mark.parametrize(
+	"data,where",
+	[(b"", (1, 1)), (b"\r\n\r\n", (1, 1)), (b"HELLO WORLD\r\n", (1, 1)), ("0" * 240 + "\r\n", (1, 1))],
+)
+def test_not_a_cnab_file(data, where):
+	err = error_of(data)
+	assert (err.line, err.column) == where
+
+
+def test_detect_layout_and_bank():
+	assert detect((DATA / "sicoob/cnab400_retorno_entrada.ret").read_bytes()) == (400, "756")
+	assert detect(text_of("caixa/cnab240_retorno_entrada.ret")) == (240, "104")
+	santander = text_of("santander/cnab400_retorno_entrada.ret")
+	assert detect(santander[:76] + "353" + santander[79:]) == (400, "033")  # former code in older headers
+
+
+def test_anything_but_blanks_past_the_layout_size_is_refused():
+	lines = text_of("bradesco/cnab400_retorno_baixa.ret")[:-2].split("\r\n")
+	lines[1] += "   X"
+	err = error_of("\r\n".join(lines))
+	assert (err.line, err.column) == (2, 404)
+	lines = text_of("itau/cnab240_retorno_baixa.ret")[:-2].split("\r\n")
+	lines[2] = lines[2][:200]
+	err = error_of("\r\n".join(lines))
+	assert (err.line, err.column) == (3, 201)
+
+
+def test_unknown_occurrence_code_is_other_with_the_code():
+	lines = text_of("caixa/cnab400_retorno_baixa.ret")[:-2].split("\r\n")
+	lines[1] = lines[1][:108] + "77" + lines[1][110:]
+	item = read_retorno("\r\n".join(lines)).items[0]
+	assert (item.occurrence_code, item.status, item.occurrence_text) == ("77", "other", "Ocorrência 77")
+
+
+def test_statuses_and_the_former_vocabulary():
+	retorno = read_retorno(text_of("bb/cnab240_retorno_baixa.ret"))
+	assert [i.status for i in retorno.items] == ["written_off"] and set(STATUSES) >= {"written_off", "paid"}
+	assert [i.status for i in parse_retorno(text_of("bb/cnab240_retorno_baixa.ret")).items] == ["cancelled"]
+	assert retorno.items[0].reason == "Comandada pelo cliente via arquivo"
+
+
+def test_amounts_are_never_zeroed_by_the_occurrence():
+	"""A rejection that states an amount keeps it: the meaning goes in the status."""
+	lines = text_of("itau/cnab400_retorno_rejeicao.ret")[:-2].split("\r\n")
+	lines[1] = lines[1][:253] + "0000000012345" + lines[1][266:]
+	item = read_retorno("\r\n".join(lines)).items[0]
+	assert (item.status, str(item.amount_paid)) == ("rejected", "123.45")
+
+
+_FILES = {
+	"santander240": text_of("santander/cnab240_retorno_liquidacao.ret"),
+	"bradesco400": text_of("bradesco/cnab400_retorno_liquidacao.ret"),
+	"sicoob400": text_of("sicoob/cnab400_retorno_liquidacao.ret"),
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+	st.sampled_from(sorted(_FILES)), st.integers(min_value=0, max_value=10**6), st.characters(codec="latin-1")
+)
+def test_single_character_damage_never_crashes(which, where, char):
+	text = _FILES[which]
+	position = where % len(text)
+	damaged = text[:position] + char + text[position + 1 :]
+	try:
+		result = read_retorno(damaged.encode("latin-1"))
+	except CnabError as exc:
+		assert exc.line >= 1 and exc.column >= 1 and exc.message
+		return
+	assert len(result.items) == 2  # damage in a free-text field or a tolerated change: still a whole parse
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(_FILES)), st.integers(min_value=0, max_value=10**6))
+def test_any_truncation_is_refused(which, where):
+	text = _FILES[which]
+	cut = where % (len(text) - 2)  # dropping only the final CR LF is tolerated (no final line end)
+	with pytest.raises(CnabError):
+		read_retorno(text[:cut])

@@ -1,0 +1,283 @@
+"""CNAB remessa of the six banks in CNAB 240 and 400: every remessa written is read back (``read_remessa`` and the
+``inspect`` CLI) and checked field by field — counts, totals, sequences, titles; bad input refused in pt-BR."""
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from fiber_onboarding.core.boleto import generate
+from fiber_onboarding.core.cnab import (
+	SUPPORTED,
+	Agreement,
+	BankAccount,
+	CnabError,
+	Payer,
+	RemessaError,
+	RemessaItem,
+	manuals,
+	read_remessa,
+	read_retorno,
+	retorno_key,
+	write_remessa,
+)
+from fiber_onboarding.core.cnab.__main__ import main
+
+DOC = "11.222.333/0001-81"
+NAME = "Fibra Rápida Telecom"
+AGREEMENTS = {
+	"001": Agreement(BankAccount("001", "1234", "56789", wallet="17-019", agreement="1234567"), NAME, DOC),
+	"341": Agreement(BankAccount("341", "0057", "12345", wallet="109"), NAME, DOC),
+	"237": Agreement(
+		BankAccount("237", "3381", "1234567", account_dv="8", wallet="09", agreement="4567890"),
+		NAME,
+		DOC,
+		transmission_code="00000000000004567890",
+		agency_dv="2",
+	),
+	"104": Agreement(BankAccount("104", "1234", "", beneficiary_code="005507"), NAME, DOC, agency_dv="0"),
+	"033": Agreement(
+		BankAccount("033", "3001", "13000123", account_dv="4", wallet="101", beneficiary_code="0282033"),
+		NAME,
+		DOC,
+		transmission_code="300100028203300",
+	),
+	"756": Agreement(
+		BankAccount("756", "4133", "123456", account_dv="7", wallet="1", beneficiary_code="1234567"),
+		NAME,
+		DOC,
+		agency_dv="3",
+		beneficiary_dv="9",
+	),
+}
+SANTANDER_400_CODE = "30010002820330001300"  # Santander's CNAB 400 código de transmissão has 20 digits
+PAYERS = [
+	Payer("Padaria São João Ltda", "11.222.333/0001-81", "Av. Paulista, 1000", "01310-100", "São Paulo", "SP", "Bela Vista"),
+	Payer("Maria José da Conceição", "123.456.789-09", "Rua das Flores, 12", "30130-010", "Belo Horizonte", "mg"),
+]  # fmt: skip
+GENERATED = datetime(2026, 3, 2, 14, 5, 9)
+CASES = [(bank, layout) for bank in sorted(SUPPORTED) for layout in (240, 400)]
+
+
+def agreement(bank, layout):
+	found = AGREEMENTS[bank]
+	return replace(found, transmission_code=SANTANDER_400_CODE) if (bank, layout) == ("033", 400) else found
+
+
+def items(n=4):
+	return [
+		RemessaItem(
+			nosso_numero=100 + i,
+			document_number=f"FAT-{i:05d}",
+			due_date=date(2026, 3, 10 + i),
+			amount=Decimal("150.00") + Decimal(i) / 4,
+			issue_date=date(2026, 3, 2),
+			payer=PAYERS[i % 2],
+			fine_percent=Decimal("2") if i % 2 == 0 else Decimal("0"),
+			monthly_interest_percent=Decimal("1"),
+			movement="02" if i == n - 1 else "01",
+		)
+		for i in range(n)
+	]
+
+
+@pytest.mark.parametrize("bank,layout", CASES)
+def test_remessa_is_read_back_field_by_field(bank, layout):
+	ag, its = agreement(bank, layout), items()
+	text = write_remessa(ag, its, 7, GENERATED, layout)
+	assert text.endswith("\r\n") and text.isascii()
+	lines = text[:-2].split("\r\n")
+	assert all(len(line) == layout for line in lines)
+	# the company as its layout identifies it: the CNPJ, or (no CNPJ in the detail) its code at the bank
+	expect = {("001", 400): "1234567", ("237", 400): "4567890"}.get((bank, layout), DOC)
+	remessa = read_remessa(text.encode("ascii"), expect_company=expect)
+	assert (remessa.layout, remessa.bank_code) == (layout, bank)
+	assert remessa.records == len(lines)
+	assert remessa.generated_on == date(2026, 3, 2)
+	assert remessa.file_sequence == (0 if (bank, layout) in (("341", 400), ("033", 400)) else 7)
+	assert remessa.company_document.lstrip("0") == (
+		"" if (bank, layout) == ("237", 400) else "11222333000181"
+	)
+	assert remessa.total_amount == sum(i.amount for i in its)
+	assert len(remessa.items) == len(its)
+	for title, item in zip(remessa.items, its, strict=True):
+		assert title.nosso_numero == retorno_key(ag.account, item.nosso_numero)
+		assert title.movement == item.movement
+		assert title.document_number == item.document_number
+		assert (title.due_date, title.issue_date, title.amount) == (
+			item.due_date,
+			item.issue_date,
+			item.amount,
+		)
+		assert title.payer_document == "".join(c for c in item.payer.document if c.isdigit()).lstrip("0")
+		assert (
+			title.payer_name
+			== item.payer.name.upper()
+			.replace("Ã", "A")
+			.replace("É", "E")
+			.replace("Ç", "C")[: len(title.payer_name)]
+		)
+		assert title.payer_cep == item.payer.cep.replace("-", "")
+		if bank == "104" and layout == 400:  # Caixa CNAB 400 carries the fine as an amount
+			assert title.fine_amount == (item.amount * item.fine_percent / 100).quantize(Decimal("0.01"))
+		else:
+			assert title.fine_percent == (item.fine_percent or None)
+		assert title.interest_value is not None and title.interest_value > 0
+
+
+@pytest.mark.parametrize("bank,layout", CASES)
+def test_remessa_inspected_by_the_cli(bank, layout, tmp_path, capsys):
+	ag, its = agreement(bank, layout), items(3)
+	path = tmp_path / "remessa.rem"
+	path.write_bytes(write_remessa(ag, its, 9, GENERATED, layout).encode("ascii"))
+	assert main(["inspect", str(path), "--json"]) == 0
+	printed = json.loads(capsys.readouterr().out)
+	assert (printed["kind"], printed["layout"], printed["bank_code"]) == ("remessa", layout, bank)
+	assert printed["records"] == len(path.read_bytes().split(b"\r\n")) - 1
+	assert printed["total_amount"] == f"{sum(i.amount for i in its):.2f}"
+	assert [i["nosso_numero"] for i in printed["items"]] == [
+		retorno_key(ag.account, i.nosso_numero) for i in its
+	]
+	assert [i["amount"] for i in printed["items"]] == [f"{i.amount:.2f}" for i in its]
+	assert [i["due_date"] for i in printed["items"]] == [i.due_date.isoformat() for i in its]
+
+
+def test_remessa_cli_from_json(tmp_path, capsys):
+	spec = {
+		"layout": 400,
+		"file_sequence": 12,
+		"generated_at": "2026-03-02T14:05:09",
+		"agreement": {
+			"bank_code": "237",
+			"agency": "3381",
+			"account": "1234567",
+			"account_dv": "8",
+			"wallet": "09",
+			"company_name": NAME,
+			"company_document": DOC,
+			"transmission_code": "4567890",
+		},
+		"items": [
+			{
+				"nosso_numero": 55,
+				"document_number": "FAT-55",
+				"due_date": "2026-03-10",
+				"amount": "99.90",
+				"issue_date": "2026-03-02",
+				"payer": {
+					"name": "Padaria",
+					"document": DOC,
+					"cep": "01310100",
+					"uf": "SP",
+					"city": "São Paulo",
+				},
+				"fine_percent": "2",
+				"monthly_interest_percent": "1",
+			}
+		],
+	}
+	source, output = tmp_path / "remessa.json", tmp_path / "remessa.rem"
+	source.write_text(json.dumps(spec), encoding="utf-8")
+	assert main(["remessa", str(source), "-o", str(output)]) == 0
+	remessa = read_remessa(output.read_bytes())
+	assert (remessa.bank_code, remessa.layout, remessa.file_sequence) == ("237", 400, 12)
+	assert remessa.items[0].nosso_numero == "00000000055" and remessa.items[0].amount == Decimal("99.90")
+	del spec["items"][0]["due_date"]
+	source.write_text(json.dumps(spec), encoding="utf-8")
+	assert main(["remessa", str(source)]) == 1
+	assert "due_date" in capsys.readouterr().err
+
+
+def test_retorno_key_is_the_boletos_nosso_numero():
+	"""One source for the nosso número: the key's digits are the boleto's (core.boleto) printed nosso número."""
+	for bank in sorted(SUPPORTED):
+		account = AGREEMENTS[bank].account
+		for sequence in (1, 100, 4321):
+			printed = "".join(
+				c
+				for c in generate(account, sequence, date(2026, 3, 10), Decimal("10")).nosso_numero
+				if c.isdigit()
+			)
+			key = retorno_key(account, sequence)
+			assert key.lstrip("0") in printed, (bank, key, printed)
+
+
+def test_manuals_named_for_every_bank_and_layout():
+	named = manuals()
+	assert sorted(named) == sorted(SUPPORTED)
+	for layouts in named.values():
+		assert all(len(layouts[size]) > 30 for size in (240, 400))
+
+
+@pytest.mark.parametrize(
+	"change,message",
+	[
+		(dict(layout=300), "Leiaute"),
+		(dict(bank="999"), "não suportado"),
+		(dict(sequence=0), "sequencial"),
+		(dict(items=[]), "ao menos um título"),
+		(dict(bank="237", agency_dv=""), "dígito verificador da agência"),
+		(dict(bank="104", agency_dv=""), "dígito verificador da agência"),
+		(dict(bank="756", layout=400, beneficiary_dv=""), "código do cliente"),
+		(dict(bank="033", transmission_code="1" * 16), "transmissão"),
+		(dict(bank="001", layout=400, convenio="123456"), "7 dígitos"),
+		(dict(item=dict(amount=Decimal("0"))), "maior que zero"),
+		(dict(item=dict(amount=Decimal("1.001"))), "casas decimais"),
+		(dict(item=dict(due_date=date(2026, 3, 1))), "vencimento anterior"),
+		(dict(item=dict(movement="09")), "movimento"),
+		(dict(item=dict(payer=replace(PAYERS[0], cep="0131"))), "CEP"),
+		(dict(item=dict(payer=replace(PAYERS[0], document="123"))), "CPF"),
+		(dict(item=dict(nosso_numero=10**12)), "Nosso número"),
+	],
+)
+def test_remessa_refuses_bad_data(change, message):
+	bank = change.get("bank", "001")
+	ag = AGREEMENTS.get(bank, AGREEMENTS["001"])
+	if bank == "999":
+		ag = replace(ag, account=replace(ag.account, bank_code="999"))
+	for key in ("agency_dv", "beneficiary_dv", "transmission_code"):
+		if key in change:
+			ag = replace(ag, **{key: change[key]})
+	if "convenio" in change:
+		ag = replace(ag, account=replace(ag.account, agreement=change["convenio"]))
+	its = change.get("items", [replace(items(1)[0], **change.get("item", {}))])
+	with pytest.raises(RemessaError) as exc:
+		write_remessa(ag, its, change.get("sequence", 1), GENERATED, change.get("layout", 240))
+	assert message in str(exc.value)
+
+
+def test_remessa_is_not_a_retorno_and_other_company_refused():
+	text = write_remessa(AGREEMENTS["237"], items(2), 3, GENERATED, 400)
+	with pytest.raises(CnabError) as exc:
+		read_retorno(text)
+	assert (exc.value.line, exc.value.column) == (1, 2)
+	with pytest.raises(CnabError) as exc:
+		read_remessa(text, expect_company="7654321")
+	assert "outra empresa" in exc.value.message and (exc.value.line, exc.value.column) == (1, 27)
+	with pytest.raises(CnabError) as exc:  # Bradesco's CNAB 400 remessa detail has no CNPJ of the company
+		read_remessa(text, expect_company="99.888.777/0001-61")
+	assert "não foi possível conferir" in exc.value.message
+	with pytest.raises(CnabError) as exc:
+		read_remessa(write_remessa(AGREEMENTS["756"], items(2), 3, GENERATED, 400), "99.888.777/0001-61")
+	assert "outra empresa" in exc.value.message
+	text = write_remessa(AGREEMENTS["341"], items(2), 3, GENERATED, 240)
+	with pytest.raises(CnabError) as exc:
+		read_retorno(text)
+	assert (exc.value.line, exc.value.column) == (1, 143)
+
+
+def test_damaged_remessa_refused_with_line_and_column():
+	text = write_remessa(AGREEMENTS["033"], items(2), 3, GENERATED, 240)
+	lines = text[:-2].split("\r\n")
+	lines[2] = lines[2][:90] + "X" + lines[2][91:]  # segment P, amount (86-100)
+	with pytest.raises(CnabError) as exc:
+		read_remessa("\r\n".join(lines))
+	assert (exc.value.line, exc.value.column) == (3, 91)
+	text = write_remessa(agreement("033", 400), items(2), 3, GENERATED, 400)
+	lines = text[:-2].split("\r\n")
+	lines[-1] = lines[-1][:1] + "000009" + lines[-1][7:]  # trailer: quantidade de documentos
+	with pytest.raises(CnabError) as exc:
+		read_remessa("\r\n".join(lines))
+	assert (exc.value.line, exc.value.column) == (len(lines), 2)
