@@ -20,12 +20,7 @@ from fiber_onboarding.core import process
 
 # api/portal.py is being changed by another engineer right now; its PROJECT_VISIBLE_STATES tuple and one
 # "Testing" comparison move to core.process names when the lead splits it into one module per portal page.
-NOT_YET = {
-	("api/portal.py", "Approved"),
-	("api/portal.py", "Internal Execution"),
-	("api/portal.py", "External Execution"),
-	("api/portal.py", "Testing"),
-}
+NOT_YET: set[tuple[str, str]] = set()
 
 CASE_JSON = PACKAGE_DIR / "fiber_onboarding" / "doctype" / "fiber_onboarding" / "fiber_onboarding.json"
 CASE_LIST_JS = PACKAGE_DIR / "fiber_onboarding" / "doctype" / "fiber_onboarding" / "fiber_onboarding_list.js"

@@ -11,18 +11,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint, fmt_money
 
-from fiber_onboarding.api.portal import (
-	PROJECT_VISIBLE_STATES,
-	SLA_RUNNING,
-	case_documents,
-	case_for,
-	download_url,
-	format_when,
-	is_customer,
-	login_url,
-	portal_lang,
-	timeline_rows,
-)
+from fiber_onboarding.api.portal.access import case_documents, case_for, is_customer, login_url, portal_lang
+from fiber_onboarding.api.portal.cases import SLA_RUNNING, format_when, timeline_rows
+from fiber_onboarding.api.portal.downloads import PROJECT_VISIBLE_STATES, download_url
 from fiber_onboarding.core import documents
 from fiber_onboarding.core.process import BoletoStatus, CircuitState, ContractState, ProjectState, Stage
 from fiber_onboarding.fiber_contracts.contract_service import shared as contract_shared

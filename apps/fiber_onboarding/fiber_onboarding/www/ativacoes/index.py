@@ -7,14 +7,8 @@ and filtered by the Customers the user is a portal user of.
 import frappe
 from frappe import _
 
-from fiber_onboarding.api.portal import (
-	case_documents,
-	cases_of_user,
-	format_when,
-	login_url,
-	next_step,
-	portal_lang,
-)
+from fiber_onboarding.api.portal.access import case_documents, login_url, portal_lang
+from fiber_onboarding.api.portal.cases import cases_of_user, format_when, next_step
 from fiber_onboarding.core.process import Stage
 
 no_cache = 1

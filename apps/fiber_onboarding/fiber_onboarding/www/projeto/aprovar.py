@@ -12,13 +12,9 @@ import frappe
 from frappe import _
 from frappe.utils import format_date
 
-from fiber_onboarding.api.portal import (
-	format_when,
-	login_url,
-	portal_lang,
-	project_download_url,
-	project_for,
-)
+from fiber_onboarding.api.portal.access import login_url, portal_lang
+from fiber_onboarding.api.portal.cases import format_when
+from fiber_onboarding.api.portal.project_approval import project_download_url, project_for
 from fiber_onboarding.core.process import ProjectState
 from fiber_onboarding.fiber_field.project_service import approval
 
