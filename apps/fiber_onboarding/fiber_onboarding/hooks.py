@@ -92,6 +92,19 @@ website_route_rules = [
 role_home_page = {"Fiber Customer": "ativacoes"}
 
 # ---------------------------------------------------------------------------------------------------------------
+# Security: deny by default for visitors and portal customers (security/allowlist.py names every method they may
+# call); the gate runs as an auth hook, i.e. after API-key/token authentication has set the request's user
+# ---------------------------------------------------------------------------------------------------------------
+auth_hooks = ["fiber_onboarding.security.gate.check_request"]
+after_request = ["fiber_onboarding.security.responses.after_request"]
+override_whitelisted_methods = {
+	# the same answer whether the account exists or not (Frappe's own says "not found")
+	"frappe.core.doctype.user.user.reset_password": "fiber_onboarding.security.overrides.reset_password",
+	# a 400 instead of a server error when neither the link's key nor the current password is sent
+	"frappe.core.doctype.user.user.update_password": "fiber_onboarding.security.overrides.update_password",
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 # Print formats (Fiber Field reports): helpers callable from Jinja
 # ---------------------------------------------------------------------------------------------------------------
 jinja = {

@@ -11,13 +11,13 @@ from fiber_onboarding.permissions import can_see, require_roles
 
 
 def _boleto_for(name: str, ptype: str = "read"):
+	"""The boleto if the caller may see it; one PermissionError for unknown and foreign names (nothing to
+	enumerate)."""
 	if frappe.session.user == "Guest":
-		raise frappe.PermissionError(_("Log in to see your boleto."))
-	if not name or not frappe.db.exists("Fiber Boleto", name):
-		raise frappe.DoesNotExistError(_("Boleto not found."))
-	doc = frappe.get_doc("Fiber Boleto", name)
-	if not can_see(doc) or not frappe.has_permission("Fiber Boleto", ptype, doc):
-		raise frappe.PermissionError(_("You are not allowed to see this boleto."))
+		frappe.throw(_("Log in to see your boleto."), frappe.PermissionError)
+	doc = frappe.get_doc("Fiber Boleto", name) if name and frappe.db.exists("Fiber Boleto", name) else None
+	if doc is None or not can_see(doc) or not frappe.has_permission("Fiber Boleto", ptype, doc):
+		frappe.throw(_("You are not allowed to see this boleto."), frappe.PermissionError)
 	return doc
 
 
@@ -57,6 +57,7 @@ def generate_remessa(agreement: str):
 
 @frappe.whitelist(methods=["POST"])
 def start_retorno_import(name: str):
+	frappe.has_permission("CNAB Retorno", "write", throw=True)
 	doc = frappe.get_doc("CNAB Retorno", name)
 	doc.check_permission("write")
 	boleto_service.start_import(doc.name)

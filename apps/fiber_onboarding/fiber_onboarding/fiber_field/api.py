@@ -21,6 +21,7 @@ ACTIVATION_ROLES = (ACTIVATION, MANAGER, "System Manager")
 
 
 def _doc(doctype: str, name: str, ptype: str = "write"):
+	frappe.has_permission(doctype, ptype, throw=True)
 	doc = frappe.get_doc(doctype, name)
 	doc.check_permission(ptype)
 	return doc
@@ -195,9 +196,10 @@ def resolve_problem(name: str, note: str) -> dict:
 # Circuit (the customer, during the test phase)
 # ---------------------------------------------------------------------------------------------------------------
 def _customer_circuit(name: str):
+	"""The customer's circuit; one PermissionError for unknown and foreign names (nothing to enumerate)."""
 	require_roles((CUSTOMER,))
-	circuit = frappe.get_doc("Circuit", name)
-	if not can_see(circuit):
+	circuit = frappe.get_doc("Circuit", name) if name and frappe.db.exists("Circuit", name) else None
+	if circuit is None or not can_see(circuit):
 		frappe.throw(_("Not permitted"), frappe.PermissionError)
 	return circuit
 

@@ -6,6 +6,7 @@ config, and the outgoing account points at the loopback interface.
 
 import frappe
 
+from fiber_onboarding.security.site import harden_site
 from fiber_onboarding.setup.company import (
 	DEFAULT_ABBR,
 	DEFAULT_COMPANY,
@@ -32,6 +33,7 @@ def setup_demo_site():
 	ensure_billing_settings(company, agreement)
 	frappe.db.set_single_value("System Settings", "time_zone", "America/Sao_Paulo")
 	use_site_language()  # staff, Administrator included, read the desk in pt-BR
+	harden_site()  # production answers: no tracebacks, login locked after repeated failures (README "Security")
 	frappe.db.commit()
 
 	from fiber_onboarding.setup.demo import make_demo

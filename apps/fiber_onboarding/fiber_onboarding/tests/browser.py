@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -77,9 +78,23 @@ def start_browser(window_size: str):
 	options.binary_location = CHROMIUM
 	for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={window_size}"):
 		options.add_argument(arg)
+	options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # read by refused_requests()
 	browser = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
 	browser.set_page_load_timeout(120)
 	return browser
+
+
+REFUSED_STATUS = re.compile(r"status of (400|403)\b")
+
+
+def refused_requests(browser) -> list[str]:
+	"""The console's requests answered 403 or 400 (what the portal gate answers) since the last call (the log is
+	drained): a page calling something the gate refuses shows up here."""
+	try:
+		entries = browser.get_log("browser")
+	except Exception:  # pragma: no cover - a driver without the log
+		return []
+	return [e["message"] for e in entries if REFUSED_STATUS.search(e.get("message", ""))]
 
 
 def stop(browser, server: subprocess.Popen):

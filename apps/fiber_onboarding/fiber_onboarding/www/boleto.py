@@ -1,7 +1,7 @@
 """Portal page /boleto?name=BOL-…: the setup-fee boleto (recibo do pagador + ficha de compensação), pt-BR.
 
 Login required; only a user who may see the boleto (``permissions.can_see``: staff, or a portal user of the
-boleto's customer) gets it. Anyone else gets 403, and an unknown name 404, with nothing revealed.
+boleto's customer) gets it. Anyone else gets 403, the same answer as for an unknown name: nothing revealed.
 """
 
 from urllib.parse import quote
@@ -23,10 +23,9 @@ def get_context(context):
 		frappe.local.flags.redirect_location = "/login?redirect-to=" + quote(target, safe="")
 		raise frappe.Redirect(302)  # temporary: after logging in the same address must show the boleto
 
-	if not name or not frappe.db.exists("Fiber Boleto", name):
-		raise frappe.DoesNotExistError(_("Boleto not found."))
-	doc = frappe.get_doc("Fiber Boleto", name)
-	if not can_see(doc):
+	# the same 403 for an unknown name and for another customer's boleto: nothing to enumerate
+	doc = frappe.get_doc("Fiber Boleto", name) if name and frappe.db.exists("Fiber Boleto", name) else None
+	if doc is None or not can_see(doc):
 		raise frappe.PermissionError(_("You are not allowed to see this boleto."))
 
 	context.no_cache = 1
