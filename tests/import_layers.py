@@ -7,7 +7,8 @@ Layers, lowest first; a module may import its own layer and the layers below it,
 - ``core``: plain Python rules (never frappe); ``utils``: Frappe-layer helpers shared by everything
   (workflow moves, gates, calendar, SLA, mail, links, permissions); ``adapters``: ERPNext and the banks, one module
   each; ``services``: the DocTypes of the four modules and the services that move them; ``entry``: what Frappe
-  or a person calls (whitelisted API, portal pages, install/demo/test-site setup, scheduler jobs, patches).
+  or a person calls (whitelisted API, the portal gate at the HTTP doors, portal pages, install/demo/test-site setup,
+  scheduler jobs, patches).
 - ``tests`` may import anything; production code never imports ``fiber_onboarding.tests``.
 - No circle: no module reaches itself again through its imports (imports inside functions count too).
 
@@ -37,6 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 		"entry",
 		(
 			f"{APP}.api",
+			f"{APP}.security",  # the portal gate at the HTTP doors (auth and after-request hooks)
 			f"{APP}.www",
 			f"{APP}.setup",
 			f"{APP}.tasks",

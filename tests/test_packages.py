@@ -23,7 +23,11 @@ def hidden_rooms(init: Path) -> list[str]:
 	own = {
 		alias.asname or alias.name
 		for node in ast.parse(init.read_text(encoding="utf-8")).body
-		if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == init.parent.name
+		if isinstance(node, ast.ImportFrom)
+		and (
+			(node.module or "").split(".")[-1] == init.parent.name
+			or (node.level == 1 and node.module is None)  # from . import room
+		)
 		for alias in node.names
 	}
 	return sorted((bound & rooms) - own)
@@ -52,3 +56,7 @@ def test_a_hidden_module_is_found(tmp_path):
 		"from fiber_onboarding.fiber_field.project_service import approval\n"
 	)
 	assert hidden_rooms(package / "__init__.py") == []
+	(package / "__init__.py").write_text("from . import approval, next_step\n")
+	assert hidden_rooms(package / "__init__.py") == []
+	(package / "__init__.py").write_text("from .next_step import next_step\n")
+	assert hidden_rooms(package / "__init__.py") == ["next_step"]
