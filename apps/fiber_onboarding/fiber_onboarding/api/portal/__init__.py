@@ -24,7 +24,7 @@ from fiber_onboarding.api.portal.access import (
 )
 from fiber_onboarding.api.portal.case_actions import confirm_service, report_problem, request_prior_visit
 from fiber_onboarding.api.portal.cases import cases_of_user, next_step, timeline_facts, timeline_rows
-from fiber_onboarding.api.portal.downloads import document_content, download, download_url
+from fiber_onboarding.api.portal.downloads import DOWNLOAD_KINDS, document_content, download, download_url
 from fiber_onboarding.api.portal.project_approval import (
 	PROJECT_PURPOSE,
 	approve_project,
@@ -36,6 +36,7 @@ from fiber_onboarding.api.portal.registration import register, register_customer
 from fiber_onboarding.permissions import customers_of
 
 __all__ = [
+	"DOWNLOAD_KINDS",
 	"PROJECT_PURPOSE",
 	"PortalError",
 	"approve_project",
