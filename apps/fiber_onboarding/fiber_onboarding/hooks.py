@@ -51,7 +51,7 @@ scheduler_events = {
 		"fiber_onboarding.tasks.sweep_sla",
 		"fiber_onboarding.tasks.send_due_projects",
 		"fiber_onboarding.tasks.close_test_phases",
-		"fiber_onboarding.fiber_billing.boleto_service.sync_bank_registrations",
+		"fiber_onboarding.fiber_billing.boleto_service.registration.sync_bank_registrations",
 	],
 	"daily": [
 		"fiber_onboarding.tasks.expire_boletos",
@@ -71,6 +71,12 @@ doc_events = {
 doc_events["Fiber Onboarding Settings"] = {
 	"validate": "fiber_onboarding.fiber_contracts.trust_roots.validate_trust_roots"
 }
+# The case listens to its children: each change of one of them recomputes the case's links, milestones, stage
+# and SLA (fiber_onboarding.case_events); no service writes the case
+for _child in ("Fiber Boleto", "Fiber Contract", "Fiber Project", "Site Visit", "Circuit"):
+	doc_events.setdefault(_child, {})["on_change"] = (
+		"fiber_onboarding.fiber_onboarding.case_events.child_changed"
+	)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Portal

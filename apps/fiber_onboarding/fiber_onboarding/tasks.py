@@ -4,10 +4,10 @@ their condition holds, and every e-mail goes through ``utils.mail.send_once`` un
 - ``sweep_sla`` (hourly): recompute the activation term of every open case in a constant number of queries and
   alert staff (e-mail + ToDo + timeline) when a case turns At Risk or Overdue.
 - ``send_due_projects`` (hourly): e-mail the project to the technical contact on the first business day after the
-  setup fee was paid (``fiber_field.project_service.send_project``).
+  setup fee was paid (``fiber_field.project_service.approval.send_project``).
 - ``close_test_phases`` (hourly): activate circuits whose test phase ended when nothing blocks activation
   (``fiber_field.circuit_service.activate_circuit``); otherwise alert staff once.
-- ``expire_boletos`` (daily): ``fiber_billing.boleto_service.expire_overdue``.
+- ``expire_boletos`` (daily): ``fiber_billing.boleto_service.expiry_and_reissue.expire_overdue``.
 
 One failing document never stops a job: its changes are rolled back to a savepoint, the error is logged (Error
 Log) and the job moves on.
@@ -23,6 +23,7 @@ from frappe import _
 from frappe.utils import format_datetime, get_url_to_form, getdate, now_datetime, nowdate
 
 from fiber_onboarding.core import sla as core_sla
+from fiber_onboarding.core.process import CircuitState, ProjectState
 from fiber_onboarding.utils import sla as sla_utils
 from fiber_onboarding.utils.calendar import get_calendar
 
@@ -265,7 +266,7 @@ def due_projects(today: date) -> list[str]:
 		.on(Project.onboarding == Case.name)
 		.select(Project.name, Case.paid_on)
 		.where(
-			(Project.workflow_state == "Drafting")
+			(Project.workflow_state == ProjectState.DRAFTING)
 			& Project.project_file.isnotnull()
 			& (Project.project_file != "")
 			& Case.paid_on.isnotnull()
@@ -280,7 +281,7 @@ def due_projects(today: date) -> list[str]:
 
 def send_due_projects(today: str | date | None = None) -> list[str]:
 	"""E-mail every due project (Drafting → Sent). Returns the names sent now."""
-	from fiber_onboarding.fiber_field.project_service import send_project
+	from fiber_onboarding.fiber_field.project_service.approval import send_project
 
 	on = getdate(today or nowdate())
 	sent = []
@@ -292,7 +293,7 @@ def send_due_projects(today: str | date | None = None) -> list[str]:
 			doctype=PROJECT,
 			name=name,
 		)
-		if project is not None and project.workflow_state == "Sent":
+		if project is not None and project.workflow_state == ProjectState.SENT:
 			sent.append(name)
 	return sent
 
@@ -306,7 +307,7 @@ def ended_test_phases(now=None) -> list[str]:
 		frappe.qb.from_(Circuit)
 		.select(Circuit.name)
 		.where(
-			(Circuit.workflow_state == "Testing")
+			(Circuit.workflow_state == CircuitState.TESTING)
 			& Circuit.test_ends_at.isnotnull()
 			& (Circuit.test_ends_at <= (now or now_datetime()))
 		)
@@ -379,6 +380,6 @@ def notify_test_phase_blocked(circuit, reasons: list[str]) -> bool:
 # Boletos
 # ---------------------------------------------------------------------------------------------------------------
 def expire_boletos(today: str | date | None = None):
-	from fiber_onboarding.fiber_billing.boleto_service import expire_overdue
+	from fiber_onboarding.fiber_billing.boleto_service.expiry_and_reissue import expire_overdue
 
 	return expire_overdue(today)

@@ -12,8 +12,8 @@ import importlib
 import frappe
 from frappe import _
 
+from fiber_onboarding.adapters.cnab_files import bank_account_of, remessa_item
 from fiber_onboarding.core.bankapi import BankApiError, RegistrationRequest, RegistrationResult, get_registrar
-from fiber_onboarding.fiber_billing.doctype.fiber_bank_agreement.fiber_bank_agreement import bank_account_of
 
 BANK_API = "Bank API"
 
@@ -48,8 +48,6 @@ def registrar_for(agreement):
 
 
 def _request(boleto, movement: str) -> RegistrationRequest:
-	from fiber_onboarding.fiber_billing.cnab_adapter import remessa_item
-
 	agreement = frappe.get_cached_doc("Fiber Bank Agreement", boleto.bank_agreement)
 	return RegistrationRequest(bank_account_of(agreement), remessa_item(boleto, movement))
 

@@ -39,10 +39,15 @@ ALL_ROLES: tuple[str, ...] = (*STAFF_ROLES, CUSTOMER)
 # who may close the 48 h test phase early (with a reason)
 EARLY_CLOSE_ROLES = frozenset({MANAGER, ACTIVATION})
 
+CASE = "Fiber Onboarding"
 PROPOSAL = "Fiber Proposal"
+BOLETO = "Fiber Boleto"
 CONTRACT = "Fiber Contract"
 PROJECT = "Fiber Project"
+SITE_VISIT = "Site Visit"
 CIRCUIT = "Circuit"
+# the documents the case listens to (each carries an ``onboarding`` link to its case)
+CASE_CHILDREN: tuple[str, ...] = (BOLETO, CONTRACT, PROJECT, SITE_VISIT, CIRCUIT)
 
 
 class ProposalState:
@@ -52,6 +57,18 @@ class ProposalState:
 	REGISTERED = "Registered"
 	EXPIRED = "Expired"
 	LOST = "Lost"
+
+
+class BoletoStatus:
+	"""The setup-fee boleto's ``status`` (a Select moved by the billing services, no workflow)."""
+
+	DRAFT = "Draft"
+	SUBMITTED = "Submitted"  # waiting for the bank's registration
+	REGISTERED = "Registered"
+	REJECTED = "Rejected"
+	PAID = "Paid"
+	CANCELLED = "Cancelled"
+	EXPIRED = "Expired"
 
 
 class ContractState:
@@ -665,3 +682,71 @@ def derive_stage(facts: CaseFacts) -> str:
 
 def stage_index(stage: str) -> int:
 	return STAGES.index(stage)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The case's links and milestones: read-only copies of its children's values (the child is the truth)
+# ---------------------------------------------------------------------------------------------------------------
+# link field on the case -> the child DocType it points to
+CASE_LINKS: dict[str, str] = {"boleto": BOLETO, "contract": CONTRACT, "project": PROJECT, "circuit": CIRCUIT}
+
+
+@dataclass(frozen=True)
+class Milestone:
+	"""A case field copied from ``source`` of the case's ``child`` (a key of ``CASE_LINKS``); ``kind`` is
+	"date", "datetime" or "check"."""
+
+	field: str
+	child: str
+	source: str
+	kind: str
+
+
+CASE_MILESTONES: tuple[Milestone, ...] = (
+	Milestone("paid_on", "boleto", "paid_on", "date"),  # only once the boleto is Paid; never cleared
+	Milestone("contract_received_on", "contract", "received_on", "date"),  # only while Accepted
+	Milestone("project_sent_on", "project", "sent_on", "date"),
+	Milestone("project_approved_on", "project", "approved_on", "date"),
+	Milestone("execution_date", "project", "execution_date", "date"),
+	Milestone("prior_visit_requested", "project", "prior_visit_requested", "check"),
+	Milestone("internal_passage_date", "project", "internal_passage_date", "date"),
+	Milestone("test_phase_started_at", "circuit", "test_started_at", "datetime"),
+	Milestone("test_phase_ends_at", "circuit", "test_ends_at", "datetime"),
+	Milestone("activated_on", "circuit", "activated_on", "datetime"),
+)
+
+
+def derive_milestones(children: dict, convert: Callable[[str, object], object] = lambda kind, v: v) -> dict:
+	"""The milestone values the case should hold, from its children (``{"boleto": {...} | None, ...}``, each a
+	mapping of the child's fields). ``convert(kind, value)`` turns a stored value into a date or datetime.
+
+	A child that does not exist leaves its milestones alone. The payment date is copied only from a Paid boleto
+	and never cleared; the contract's receipt date only while the contract is Accepted (else cleared).
+	"""
+	values: dict = {}
+	for m in CASE_MILESTONES:
+		doc = children.get(m.child)
+		if doc is None:
+			continue
+		value = doc.get(m.source)
+		if m.field == "paid_on":
+			if doc.get("status") != BoletoStatus.PAID or not value:
+				continue
+		elif m.field == "contract_received_on" and doc.get("workflow_state") != ContractState.ACCEPTED:
+			value = None
+		if m.kind == "check":
+			values[m.field] = 1 if value else 0
+		else:
+			values[m.field] = convert(m.kind, value) if value else None
+	return values
+
+
+def watched_fields(doctype: str) -> frozenset[str]:
+	"""The fields of a child the case derives something from (a change of any other field changes nothing)."""
+	children = {key for key, linked in CASE_LINKS.items() if linked == doctype}
+	sources = {m.source for m in CASE_MILESTONES if m.child in children}
+	states = {
+		BOLETO: {"status", "sales_invoice", "reissued_by"},
+		SITE_VISIT: {"status", "visit_type", "done_on", "scheduled_date"},
+	}.get(doctype, {"workflow_state"})
+	return frozenset({"onboarding", *sources, *states})

@@ -12,6 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fiber_onboarding.core.process import PROJECT_WORKFLOW, BoletoStatus
+from fiber_onboarding.core.process import CircuitState as R
+from fiber_onboarding.core.process import ContractState as C
+from fiber_onboarding.core.process import ProjectState as J
+
 DONE = "done"
 CURRENT = "current"
 NEXT = "next"
@@ -22,23 +27,10 @@ YOU = "Você"
 TEAM = "Nossa equipe"
 BANK = "Banco"
 
-# document states (same names as the workflows of core.process; repeated here to keep this module standalone)
-_CONTRACT_SENT, _CONTRACT_UPLOADED, _CONTRACT_ACCEPTED, _CONTRACT_REJECTED = (
-	"Sent",
-	"Signed Uploaded",
-	"Accepted",
-	"Rejected",
-)
-_PROJECT_ORDER = (
-	"Awaiting Payment",
-	"Drafting",
-	"Sent",
-	"Approved",
-	"Internal Execution",
-	"External Execution",
-	"Done",
-)
-_CIRCUIT_LIVE = ("Active", "Offline", "Decommissioned")
+# document states: the vocabulary and the order are core.process's (the project's workflow lists its states in
+# process order)
+_PROJECT_ORDER = PROJECT_WORKFLOW.state_names
+_CIRCUIT_LIVE = (R.ACTIVE, R.OFFLINE, R.DECOMMISSIONED)
 
 
 @dataclass(frozen=True)
@@ -111,7 +103,7 @@ def _payment(f: TimelineFacts) -> list[Step]:
 			Step("payment", title, DONE, f.paid_on, YOU),
 			Step("payment_confirmation", "Confirmação do pagamento", DONE, f.paid_on, BANK),
 		]
-	if f.boleto_status in ("Expired", "Cancelled", "Rejected"):
+	if f.boleto_status in (BoletoStatus.EXPIRED, BoletoStatus.CANCELLED, BoletoStatus.REJECTED):
 		pay = Step(
 			"payment",
 			title,
@@ -141,9 +133,9 @@ def _payment(f: TimelineFacts) -> list[Step]:
 def _contract(f: TimelineFacts) -> list[Step]:
 	state = f.contract_state
 	up_title, review_title = "Envio do contrato assinado", "Conferência do contrato assinado"
-	if state in (_CONTRACT_UPLOADED, _CONTRACT_ACCEPTED):
+	if state in (C.SIGNED_UPLOADED, C.ACCEPTED):
 		upload = Step("contract_upload", up_title, DONE, f.contract_uploaded_on, YOU)
-	elif state == _CONTRACT_REJECTED:
+	elif state == C.REJECTED:
 		upload = Step(
 			"contract_upload",
 			up_title,
@@ -151,7 +143,7 @@ def _contract(f: TimelineFacts) -> list[Step]:
 			actor=YOU,
 			detail="O contrato enviado foi recusado: veja o motivo e envie uma nova versão assinada.",
 		)
-	elif state == _CONTRACT_SENT:
+	elif state == C.SENT:
 		upload = Step(
 			"contract_upload",
 			up_title,
@@ -162,9 +154,9 @@ def _contract(f: TimelineFacts) -> list[Step]:
 		)
 	else:
 		upload = Step("contract_upload", up_title, NEXT, actor=YOU)
-	if state == _CONTRACT_ACCEPTED:
+	if state == C.ACCEPTED:
 		review = Step("contract_review", review_title, DONE, f.contract_received_on, TEAM)
-	elif state == _CONTRACT_UPLOADED:
+	elif state == C.SIGNED_UPLOADED:
 		review = Step("contract_review", review_title, CURRENT, actor=TEAM)
 	else:
 		review = Step("contract_review", review_title, NEXT, actor=TEAM)
@@ -174,7 +166,7 @@ def _contract(f: TimelineFacts) -> list[Step]:
 def _project(f: TimelineFacts) -> list[Step]:
 	steps = []
 	title = "Elaboração do projeto"
-	if _project_at_least(f, "Sent"):
+	if _project_at_least(f, J.SENT):
 		steps.append(Step("project_drafting", title, DONE, f.project_sent_on, TEAM))
 	elif f.paid_on:
 		steps.append(
@@ -191,10 +183,10 @@ def _project(f: TimelineFacts) -> list[Step]:
 		steps.append(Step("project_drafting", title, NEXT, actor=TEAM))
 
 	title = "Aprovação do projeto e escolha da data de execução"
-	if _project_at_least(f, "Approved"):
+	if _project_at_least(f, J.APPROVED):
 		detail = f"Execução agendada para {_fmt(f.execution_date)}." if f.execution_date else ""
 		steps.append(Step("project_approval", title, DONE, f.project_approved_on, YOU, detail=detail))
-	elif f.project_state == "Sent":
+	elif f.project_state == J.SENT:
 		steps.append(
 			Step(
 				"project_approval",
@@ -223,7 +215,7 @@ def _project(f: TimelineFacts) -> list[Step]:
 					detail="Você solicitou a visita prévia: nossa equipe entra em contato para agendar.",
 				)
 			)
-	elif _project_at_least(f, "Internal Execution") or f.internal_passage_date:
+	elif _project_at_least(f, J.INTERNAL_EXECUTION) or f.internal_passage_date:
 		steps.append(Step("prior_visit", title, SKIPPED, actor=YOU, detail="Não solicitada."))
 	else:
 		steps.append(
@@ -237,9 +229,9 @@ def _project(f: TimelineFacts) -> list[Step]:
 		)
 
 	title = "Vistoria interna e passagem do cabo óptico"
-	if f.internal_passage_date or _project_at_least(f, "Internal Execution"):
+	if f.internal_passage_date or _project_at_least(f, J.INTERNAL_EXECUTION):
 		steps.append(Step("internal_passage", title, DONE, f.internal_passage_date, TEAM))
-	elif f.project_state == "Approved":
+	elif f.project_state == J.APPROVED:
 		steps.append(
 			Step(
 				"internal_passage",
@@ -255,9 +247,9 @@ def _project(f: TimelineFacts) -> list[Step]:
 		steps.append(Step("internal_passage", title, NEXT, f.execution_date, TEAM))
 
 	title = "Execução interna (cabeamento e equipamentos)"
-	if _project_at_least(f, "External Execution"):
+	if _project_at_least(f, J.EXTERNAL_EXECUTION):
 		steps.append(Step("internal_execution", title, DONE, actor=TEAM))
-	elif f.project_state == "Internal Execution":
+	elif f.project_state == J.INTERNAL_EXECUTION:
 		steps.append(
 			Step(
 				"internal_execution",
@@ -271,9 +263,9 @@ def _project(f: TimelineFacts) -> list[Step]:
 		steps.append(Step("internal_execution", title, NEXT, actor=TEAM))
 
 	title = "Execução externa (cabeamento e emendas nas vias públicas)"
-	if f.project_state == "Done" or f.implementation_report_sent_on:
+	if f.project_state == J.DONE or f.implementation_report_sent_on:
 		steps.append(Step("external_execution", title, DONE, f.implementation_report_sent_on, TEAM))
-	elif f.project_state == "External Execution":
+	elif f.project_state == J.EXTERNAL_EXECUTION:
 		steps.append(
 			Step(
 				"external_execution",
@@ -293,7 +285,7 @@ def _test_and_activation(f: TimelineFacts) -> list[Step]:
 	live = f.circuit_state in _CIRCUIT_LIVE or bool(f.activated_on)
 	if live:
 		test = Step("test_phase", title, DONE, f.test_phase_ends_at or f.activated_on, YOU)
-	elif f.circuit_state == "Testing" or f.test_phase_started_at:
+	elif f.circuit_state == R.TESTING or f.test_phase_started_at:
 		if f.problem_open:
 			test = Step(
 				"test_phase",

@@ -9,6 +9,8 @@ import base64
 import frappe
 from frappe.utils import flt, fmt_money, formatdate
 
+from fiber_onboarding.core.process import BoletoStatus
+
 # FEBRABAN bank code with its check digit (mod 11), as printed in the boleto header
 BANK_LABELS = {
 	"001": ("001-9", "Banco do Brasil"),
@@ -103,8 +105,9 @@ def render_context(doc, for_pdf: bool = False) -> dict:
 	return {
 		"name": doc.name,
 		"status": doc.status,
-		"provisional": doc.status in ("Draft", "Submitted"),
-		"unpayable": doc.status in ("Paid", "Cancelled", "Expired", "Rejected"),
+		"provisional": doc.status in (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED),
+		"unpayable": doc.status
+		in (BoletoStatus.PAID, BoletoStatus.CANCELLED, BoletoStatus.EXPIRED, BoletoStatus.REJECTED),
 		"bank_code_label": code_label,
 		"bank_name": bank_name,
 		"digitable_line": doc.digitable_line or "",

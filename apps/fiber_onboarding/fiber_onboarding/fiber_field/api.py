@@ -9,8 +9,10 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from fiber_onboarding.core.process import ACTIVATION, CUSTOMER, FIELD, MANAGER, PROJECTS
-from fiber_onboarding.fiber_field import circuit_service, project_service
+from fiber_onboarding.core.process import ACTIVATION, CUSTOMER, FIELD, MANAGER, PROJECTS, CircuitState
+from fiber_onboarding.fiber_field import circuit_service
+from fiber_onboarding.fiber_field.common import FieldFlowError
+from fiber_onboarding.fiber_field.project_service import approval, execution, form_guide, visits
 from fiber_onboarding.permissions import can_see, require_roles
 
 PROJECT_ROLES = (PROJECTS, MANAGER, "System Manager")
@@ -36,14 +38,14 @@ def _state(doc) -> dict:
 def send_project(name: str) -> dict:
 	require_roles(PROJECT_ROLES)
 	project = _doc("Fiber Project", name)
-	return _state(project_service.send_project(project, as_system=False))
+	return _state(approval.send_project(project, as_system=False))
 
 
 @frappe.whitelist(methods=["POST"])
 def request_prior_visit(name: str, scheduled_date: str | None = None) -> str:
 	require_roles(EXECUTION_ROLES)
 	project = _doc("Fiber Project", name)
-	return project_service.request_prior_visit(project, scheduled_date).name
+	return visits.request_prior_visit(project, scheduled_date).name
 
 
 @frappe.whitelist(methods=["POST"])
@@ -52,35 +54,35 @@ def schedule_internal_survey(
 ) -> str:
 	require_roles(EXECUTION_ROLES)
 	project = _doc("Fiber Project", name)
-	return project_service.schedule_internal_survey(project, scheduled_date, technician or None).name
+	return visits.schedule_internal_survey(project, scheduled_date, technician or None).name
 
 
 @frappe.whitelist(methods=["POST"])
 def register_internal_passage(name: str, passage_date: str) -> dict:
 	require_roles(EXECUTION_ROLES)
 	project = _doc("Fiber Project", name)
-	return _state(project_service.register_internal_passage(project, passage_date))
+	return _state(execution.register_internal_passage(project, passage_date))
 
 
 @frappe.whitelist(methods=["POST"])
 def start_external_execution(name: str) -> dict:
 	require_roles(EXECUTION_ROLES)
 	project = _doc("Fiber Project", name)
-	return _state(project_service.start_external_execution(project))
+	return _state(execution.start_external_execution(project))
 
 
 @frappe.whitelist()
 def project_next_step(name: str) -> dict:
 	"""For the Fiber Project form: the next step and what still blocks it (translated)."""
 	project = _doc("Fiber Project", name, "read")
-	return project_service.next_step(project)
+	return form_guide.next_step(project)
 
 
 @frappe.whitelist()
 def implementation_report_problems(name: str) -> list[str]:
 	require_roles((*EXECUTION_ROLES, ACTIVATION))
 	project = _doc("Fiber Project", name, "read")
-	return project_service.implementation_report_problems(project)
+	return execution.implementation_report_problems(project)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -88,11 +90,9 @@ def send_implementation_report(name: str) -> dict:
 	"""Checks now, then renders the PDF, e-mails it and starts the test phase in a background job."""
 	require_roles(PROJECT_ROLES)
 	project = _doc("Fiber Project", name)
-	problems = project_service.implementation_report_problems(project)
+	problems = execution.implementation_report_problems(project)
 	if problems:
-		frappe.throw(
-			"<br>".join(problems), project_service.FieldFlowError, title=_("Implementation report not sent")
-		)
+		frappe.throw("<br>".join(problems), FieldFlowError, title=_("Implementation report not sent"))
 	return _enqueue_report("implementation", project.doctype, project.name)
 
 
@@ -104,9 +104,9 @@ def send_photo_report(name: str) -> dict:
 	"""Checks now, then renders the photo report and e-mails it in a background job."""
 	require_roles(EXECUTION_ROLES)
 	visit = _doc("Site Visit", name)
-	problems = project_service.photo_report_problems(visit)
+	problems = visits.photo_report_problems(visit)
 	if problems:
-		frappe.throw("<br>".join(problems), project_service.FieldFlowError)
+		frappe.throw("<br>".join(problems), FieldFlowError)
 	return _enqueue_report("photo", visit.doctype, visit.name)
 
 
@@ -136,9 +136,9 @@ def run_report_job(kind: str, doctype: str, name: str):
 	user = frappe.session.user
 	try:
 		if kind == "implementation":
-			project_service.send_implementation_report(frappe.get_doc(doctype, name))
+			execution.send_implementation_report(frappe.get_doc(doctype, name))
 		elif kind == "photo":
-			project_service.send_photo_report(frappe.get_doc(doctype, name))
+			visits.send_photo_report(frappe.get_doc(doctype, name))
 		else:
 			raise ValueError(kind)
 	except Exception as e:
@@ -165,7 +165,7 @@ def activation_status(name: str) -> dict:
 	return {
 		"workflow_state": circuit.workflow_state,
 		"blockers": circuit_service.activation_blockers(circuit)
-		if circuit.workflow_state == "Testing"
+		if circuit.workflow_state == CircuitState.TESTING
 		else [],
 		"reading_problems": circuit.reading_problems(),
 	}

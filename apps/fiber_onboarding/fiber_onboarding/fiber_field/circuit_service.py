@@ -16,15 +16,14 @@ from frappe import _
 from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from fiber_onboarding.core import process
+from fiber_onboarding.core.process import CircuitState
 from fiber_onboarding.fiber_field.common import (
 	FieldFlowError,
 	customer_recipients,
 	get_case,
 	move,
 	portal_url,
-	refresh_sla,
 	require_state,
-	set_case_milestones,
 	setting,
 )
 from fiber_onboarding.utils.mail import send_once
@@ -52,21 +51,16 @@ def test_phase_hours() -> int:
 def start_test_phase(circuit, started_at=None):
 	"""Circuit → Testing (through Provisioning when still Planned); test_ends_at = start + test_phase_hours."""
 	circuit = _circuit(circuit)
-	if circuit.workflow_state == "Testing" and circuit.test_started_at:
+	if circuit.workflow_state == CircuitState.TESTING and circuit.test_started_at:
 		return circuit
-	require_state(circuit, "Planned", "Provisioning")
-	if circuit.workflow_state == "Planned":
-		circuit = move(circuit, "Start Provisioning", "Provisioning", as_system=True)
+	require_state(circuit, CircuitState.PLANNED, CircuitState.PROVISIONING)
+	if circuit.workflow_state == CircuitState.PLANNED:
+		circuit = move(circuit, "Start Provisioning", CircuitState.PROVISIONING, as_system=True)
 	start = get_datetime(started_at) if started_at else now_datetime()
 	circuit.test_started_at = start
 	circuit.test_ends_at = add_to_date(start, hours=test_phase_hours())
 	circuit.save(ignore_permissions=True)
-	circuit = move(circuit, "Start Test Phase", "Testing", as_system=True)
-	set_case_milestones(
-		circuit.onboarding,
-		{"test_phase_started_at": circuit.test_started_at, "test_phase_ends_at": circuit.test_ends_at},
-	)
-	return circuit
+	return move(circuit, "Start Test Phase", CircuitState.TESTING, as_system=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -80,7 +74,7 @@ def report_problem(circuit, text: str, user: str | None = None):
 		frappe.throw(_("Describe the problem."), FieldFlowError)
 	if len(text) > 2000:
 		frappe.throw(_("The description is too long (at most 2000 characters)."), FieldFlowError)
-	require_state(circuit, "Testing")
+	require_state(circuit, CircuitState.TESTING)
 	user = user or frappe.session.user
 	circuit.problem_reported = 1
 	circuit.problem_resolved = 0
@@ -139,7 +133,7 @@ def resolve_problem(circuit, note: str, user: str | None = None):
 def confirm_service(circuit, user: str | None = None):
 	"""The customer confirms the service works. Recorded only: activation still waits for the 48 h."""
 	circuit = _circuit(circuit)
-	require_state(circuit, "Testing")
+	require_state(circuit, CircuitState.TESTING)
 	if circuit.customer_confirmed_at:
 		return circuit
 	user = user or frappe.session.user
@@ -182,9 +176,9 @@ def activate_circuit(circuit, early_close_reason: str | None = None, user: str |
 	Raises ActivationBlockedError listing every reason otherwise (the scheduler catches it and retries later).
 	"""
 	circuit = _circuit(circuit)
-	if circuit.workflow_state == "Active" and circuit.activated_on:
+	if circuit.workflow_state == CircuitState.ACTIVE and circuit.activated_on:
 		return circuit
-	require_state(circuit, "Testing")
+	require_state(circuit, CircuitState.TESTING)
 	blockers = activation_blockers(circuit, early_close_reason, user)
 	if blockers:
 		frappe.throw(
@@ -197,7 +191,7 @@ def activate_circuit(circuit, early_close_reason: str | None = None, user: str |
 		circuit.early_close_reason = early_close_reason.strip()
 	circuit.activated_on = now
 	circuit.save(ignore_permissions=True)
-	circuit = move(circuit, "Activate", "Active", as_system=True)
+	circuit = move(circuit, "Activate", CircuitState.ACTIVE, as_system=True)
 	case = get_case(circuit.onboarding)
 	send_once(
 		f"activation:{circuit.name}",
@@ -214,8 +208,6 @@ def activate_circuit(circuit, early_close_reason: str | None = None, user: str |
 		reference_doctype=CIRCUIT,
 		reference_name=circuit.name,
 	)
-	set_case_milestones(circuit.onboarding, {"activated_on": now})
-	refresh_sla(circuit.onboarding)
 	return circuit
 
 

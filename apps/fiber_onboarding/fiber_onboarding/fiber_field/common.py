@@ -1,4 +1,4 @@
-"""Helpers shared by the field services: the case, its milestones, settings, and service-only transitions.
+"""Helpers shared by the field services: the case, settings and calendar, PDFs, and service-only transitions.
 
 Some workflow moves have side effects (an e-mail, the SLA start, the test-phase clock). They must go through the
 services in ``project_service`` / ``circuit_service``, never through a bare workflow action, so the controllers
@@ -21,6 +21,7 @@ from frappe.utils import get_url, getdate
 from fiber_onboarding.utils.workflow import advance
 
 CASE = "Fiber Onboarding"
+PROJECT = "Fiber Project"
 SETTINGS = "Fiber Onboarding Settings"
 
 
@@ -109,30 +110,10 @@ def get_case(name_or_doc):
 	return name_or_doc
 
 
-def set_case_milestones(case_name: str, values: dict):
-	"""Write read-only milestone copies on the case and recompute its stage."""
-	if not case_name:
-		return
-	meta = frappe.get_meta(CASE)
-	values = {k: v for k, v in values.items() if meta.has_field(k)}
-	if values:
-		frappe.db.set_value(CASE, case_name, values)
-	refresh_case_stage(case_name)
-
-
-def refresh_case_stage(case_name: str):
-	if not case_name or not frappe.db.exists(CASE, case_name):
-		return
-	case = frappe.get_doc(CASE, case_name)
-	if hasattr(case, "refresh_stage"):
-		case.refresh_stage()
-
-
-def refresh_sla(case_name: str):
-	"""Recompute the case's SLA (the SLA engine owns the rules)."""
-	from fiber_onboarding.utils.sla import refresh_case_sla
-
-	refresh_case_sla(frappe.get_doc(CASE, case_name))
+def get_project(name_or_doc):
+	if isinstance(name_or_doc, str):
+		return frappe.get_doc(PROJECT, name_or_doc)
+	return name_or_doc
 
 
 def customer_recipients(case, *fields: str) -> list[str]:

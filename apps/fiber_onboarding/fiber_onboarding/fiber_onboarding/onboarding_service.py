@@ -12,9 +12,9 @@ from frappe.utils import getdate, nowdate
 
 from fiber_onboarding.adapters.erpnext_accounting import ensure_customer
 from fiber_onboarding.core import documents, process
-from fiber_onboarding.fiber_billing.boleto_service import issue_boleto
-from fiber_onboarding.fiber_contracts.contract_service import create_and_send_contract
-from fiber_onboarding.fiber_field.project_service import create_project
+from fiber_onboarding.fiber_billing.boleto_service.issue import issue_boleto
+from fiber_onboarding.fiber_contracts.contract_service.issue import create_and_send_contract
+from fiber_onboarding.fiber_field.project_service.creation import create_project
 from fiber_onboarding.utils.workflow import advance
 
 CASE = "Fiber Onboarding"
@@ -174,12 +174,12 @@ def register_case(proposal_number: str, data: dict, portal_user: str | None = No
 	proposal.db_set({"customer": customer, "onboarding": case.name, "registered_on": getdate(nowdate())})
 	advance(proposal, "Register", as_system=True, actor=portal_user or frappe.session.user)
 
+	# each new document announces itself: the case links it and derives its stage (case_events)
 	issue_boleto(case)
 	create_project(case)
 	case.reload()
 	create_and_send_contract(case)
 	case.reload()
-	case.refresh_stage()
 	return case
 
 

@@ -19,7 +19,7 @@ from stdnum.br import cnpj as stdnum_cnpj
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
-from fiber_onboarding.core.process import STAGES, Stage
+from fiber_onboarding.core.process import STAGES, ContractState, ProposalState, Stage
 from fiber_onboarding.utils.workflow import advance
 
 PORTAL_USER = "cliente.demo@fibra-demo.example.com"
@@ -141,7 +141,7 @@ def _pdf(text: str) -> bytes:
 
 
 def pay(case):
-	from fiber_onboarding.fiber_billing.boleto_service import mark_paid_manually
+	from fiber_onboarding.fiber_billing.boleto_service.payment import mark_paid_manually
 	from fiber_onboarding.utils.calendar import add_business_days
 
 	boleto = frappe.get_doc("Fiber Boleto", case.boleto)
@@ -155,7 +155,7 @@ def pay(case):
 
 
 def send_project(case):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import approval
 
 	project = frappe.get_doc("Fiber Project", case.project)
 	if not project.project_file:
@@ -170,37 +170,37 @@ def send_project(case):
 			}
 		).insert(ignore_permissions=True)
 		project.db_set("project_file", f.file_url)
-	project_service.send_project(project.name, as_system=True)
+	approval.send_project(project.name, as_system=True)
 
 
 def approve_project(case, portal_user):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import approval
 
-	day = project_service.allowed_execution_dates(case.project, 1)[0]
-	project_service.approve_project(case.project, day, user=portal_user)
+	day = approval.allowed_execution_dates(case.project, 1)[0]
+	approval.approve_project(case.project, day, user=portal_user)
 
 
 def internal_passage(case):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import execution, visits
 
 	# the legal responsible signed before the cable passage: the activation term starts counting today
 	sign_and_accept_contract(case)
-	visit = project_service.schedule_internal_survey(case.project, scheduled_date=nowdate())
+	visit = visits.schedule_internal_survey(case.project, scheduled_date=nowdate())
 	for row in visit.checklist:
 		row.done = 1
 	visit.status = "Done"
 	visit.save(ignore_permissions=True)
-	project_service.register_internal_passage(case.project, nowdate(), as_system=True)
+	execution.register_internal_passage(case.project, nowdate(), as_system=True)
 
 
 def external_execution(case):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import execution
 
-	project_service.start_external_execution(case.project, as_system=True)
+	execution.start_external_execution(case.project, as_system=True)
 
 
 def implementation_report(case, index: int):
-	from fiber_onboarding.fiber_field import project_service
+	from fiber_onboarding.fiber_field.project_service import execution
 
 	circuit = frappe.get_doc("Circuit", case.circuit)
 	circuit.circuit_id = circuit.circuit_id or "SPO-DED-" + case.name.rsplit("-", 1)[-1]
@@ -211,30 +211,30 @@ def implementation_report(case, index: int):
 		for point, dbm in (("OLT", -14.2), ("Caixa de emenda", -17.8), ("CPE", -19.6)):
 			circuit.append("readings", {"point": point, "power_dbm": dbm, "measured_on": now_datetime()})
 	circuit.save(ignore_permissions=True)
-	project_service.send_implementation_report(case.project, as_system=True)
+	execution.send_implementation_report(case.project, as_system=True)
 
 
 def sign_and_accept_contract(case):
 	"""The legal responsible's signed copy (demo certificate), checked and accepted. Idempotent."""
-	from fiber_onboarding.fiber_contracts import contract_service
-	from fiber_onboarding.tests.contract_factory import make_pki, sign_pdf, trust_test_root
+	from fiber_onboarding.fiber_contracts.contract_service import checks, decisions, upload
+	from fiber_onboarding.setup.demo_signing import make_pki, pin_trust_root, sign_pdf
 
 	contract = frappe.get_doc("Fiber Contract", case.contract)
-	if contract.workflow_state == "Accepted":
+	if contract.workflow_state == ContractState.ACCEPTED:
 		return
 	pki = make_pki(signer_cn=f"{case.legal_name.upper()}:{case.legal_cpf}", root_cn=DEMO_ROOT_LABEL)
-	trust_test_root(pki, label=DEMO_ROOT_LABEL)
+	pin_trust_root(pki, label=DEMO_ROOT_LABEL)
 	issued = frappe.get_doc("File", {"file_url": contract.issued_file}).get_content()
-	row = contract_service.receive_upload(
+	row = upload.receive_upload(
 		contract, sign_pdf(issued, pki), "contrato-assinado.pdf", case.legal_email, "127.0.0.1"
 	)
 	# the check job (run here: the demo has no worker) accepts a copy that passes every check by itself
-	contract_service.run_checks(contract=contract.name, upload=row.name)
+	checks.run_checks(contract=contract.name, upload=row.name)
 	contract = frappe.get_doc("Fiber Contract", case.contract)
-	if contract.workflow_state == "Signed Uploaded":
-		contract_service.accept(contract, actor="demo", note="Demonstração: revisado pela equipe.")
+	if contract.workflow_state == ContractState.SIGNED_UPLOADED:
+		decisions.accept(contract, actor="demo", note="Demonstração: revisado pela equipe.")
 	state = frappe.db.get_value("Fiber Contract", case.contract, "workflow_state")
-	if state != "Accepted":
+	if state != ContractState.ACCEPTED:
 		frappe.throw(f"Demo: the signed contract {case.contract} ended in {state}, not Accepted.")
 
 
@@ -299,9 +299,9 @@ def make_demo() -> dict:
 			move_to(case, stage, index, portal_user)
 			cases[stage] = case.name
 			continue
-		if proposal.workflow_state == "Draft":
+		if proposal.workflow_state == ProposalState.DRAFT:
 			proposal = advance(proposal, "Send", as_system=True, actor="demo")
-		if proposal.workflow_state == "Sent":
+		if proposal.workflow_state == ProposalState.SENT:
 			proposal = advance(proposal, "Approve", as_system=True, actor="demo")
 		case = register_case(number, registration_data(number, company, cnpj), portal_user)
 		move_to(case, stage, index, portal_user)
@@ -310,9 +310,9 @@ def make_demo() -> dict:
 
 	for number, company, action in OPEN_PROPOSALS:
 		proposal = make_proposal(number, company, None)
-		if action and proposal.workflow_state == "Draft":
+		if action and proposal.workflow_state == ProposalState.DRAFT:
 			proposal = advance(proposal, "Send", as_system=True, actor="demo")
-		if action == "Approve" and proposal.workflow_state == "Sent":
+		if action == "Approve" and proposal.workflow_state == ProposalState.SENT:
 			advance(proposal, "Approve", as_system=True, actor="demo")
 
 	return {

@@ -13,10 +13,11 @@ from fiber_onboarding.setup.company import (
 	ensure_brazil_company,
 	use_site_language,
 )
-from fiber_onboarding.setup.test_setup import (
+from fiber_onboarding.setup.installers import ensure_setup
+from fiber_onboarding.setup.site_masters import (
+	ensure_bank_agreement,
+	ensure_billing_settings,
 	ensure_loopback_outbox,
-	ensure_test_bank_agreement,
-	ensure_test_settings,
 )
 
 OUTBOX = "Caixa de saída local"
@@ -27,12 +28,9 @@ def setup_demo_site():
 	frappe.set_user("Administrator")
 	company = ensure_brazil_company(DEFAULT_COMPANY, DEFAULT_ABBR)
 	ensure_loopback_outbox(OUTBOX, OUTBOX_EMAIL)
-
-	from fiber_onboarding.setup.install import ensure_setup
-
 	ensure_setup()
-	agreement = ensure_test_bank_agreement(company)
-	ensure_test_settings(company, agreement)
+	agreement = ensure_bank_agreement(company)
+	ensure_billing_settings(company, agreement)
 	frappe.db.set_single_value("System Settings", "time_zone", "America/Sao_Paulo")
 	use_site_language()  # staff, Administrator included, read the desk in pt-BR
 	harden_site()  # production answers: no tracebacks, login locked after repeated failures (README "Security")

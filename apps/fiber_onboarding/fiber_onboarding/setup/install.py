@@ -3,17 +3,10 @@
 import frappe
 from frappe import _
 
-SUPPORTED_MAJOR = 15
+# ensure_setup stays reachable here: patches.txt names it as fiber_onboarding.setup.install.ensure_setup
+from fiber_onboarding.setup.installers import INSTALLERS, ensure_setup
 
-# Each installer creates what is missing and leaves existing records alone. Order matters: roles before
-# workflows (transitions name roles), workflow states/actions before workflows, templates before settings.
-INSTALLERS = (
-	"fiber_onboarding.setup.roles.ensure_roles",
-	"fiber_onboarding.setup.email_templates.ensure_email_templates",
-	"fiber_onboarding.setup.workflows.ensure_workflows",
-	"fiber_onboarding.setup.settings.ensure_settings",
-	"fiber_onboarding.setup.desk.ensure_desk",
-)
+SUPPORTED_MAJOR = 15
 
 
 class UnsupportedVersionError(frappe.ValidationError):
@@ -40,11 +33,6 @@ def check_versions():
 				UnsupportedVersionError,
 				title=_("Unsupported version"),
 			)
-
-
-def ensure_setup():
-	for path in INSTALLERS:
-		frappe.get_attr(path)()
 
 
 def after_install():

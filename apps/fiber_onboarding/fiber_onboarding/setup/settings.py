@@ -12,7 +12,7 @@ SETTINGS = "Fiber Onboarding Settings"
 DEFAULTS = {
 	"subdivision": "SP",
 	"boleto_due_days": 5,
-	"boleto_expiry_grace_days": 10,  # boleto_service.DEFAULT_EXPIRY_GRACE_DAYS
+	"boleto_expiry_grace_days": 10,  # boleto_service.expiry_and_reissue.DEFAULT_EXPIRY_GRACE_DAYS
 	"fine_percent": 2,
 	"monthly_interest_percent": 1,
 	"test_phase_hours": 48,

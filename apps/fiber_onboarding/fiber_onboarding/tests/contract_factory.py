@@ -1,20 +1,23 @@
 """Factories for the contract integration tests: a customer with its portal user, a case, a test PKI.
 
-The PKI imitates ICP-Brasil: a root CA and an A1-like signer certificate whose CN is ``NAME:CPF``; PDFs are
-signed incrementally with pyHanko (PAdES), like a signing tool that appends the signature to the issued file.
+The PKI and the signing are the demo's signing fixture (``setup.demo_signing``: a root CA, an A1-like signer whose
+CN is ``NAME:CPF``, incremental PAdES signatures); the tests pin its root as "AC Raiz de Teste".
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import io
-from dataclasses import dataclass
-from functools import lru_cache
+import time
 
 import frappe
 from frappe.utils import add_days, nowdate
 
+from fiber_onboarding.setup.demo_signing import (
+	DEFAULT_ROOT_LABEL,
+	SigningPki,
+	make_pki,
+	pin_trust_root,
+	sign_pdf,
+)
 from fiber_onboarding.tests.billing_factory import make_portal_user
 
 VALID_CNPJS = ("11222333000181", "11444777000161", "45997418000153", "04252011000110", "33000167000101")
@@ -98,153 +101,22 @@ def make_case(portal_user: str | None = None, legal_email: str | None = None, **
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Test PKI and signing
+# Test PKI and signing: the demo's signing fixture (setup.demo_signing), with the tests' root label
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TestPki:
-	root_pem: bytes
-	root_der: bytes
-	signer_cert_der: bytes
-	signer_key_der: bytes
+def trust_test_root(pki: SigningPki, label: str = DEFAULT_ROOT_LABEL):
+	"""Pin the test root in Fiber Onboarding Settings, replacing an earlier one of that label.
 
-	@property
-	def root_sha256(self) -> str:
-		return hashlib.sha256(self.root_pem).hexdigest()
-
-
-@lru_cache(maxsize=4)
-def make_pki(
-	signer_cn: str = f"{LEGAL_NAME.upper()}:{LEGAL_CPF}", root_cn: str = "AC Raiz de Teste"
-) -> TestPki:
-	"""Root CA -> signer certificate (EC P-256: fast to generate), with non-repudiation like an A1."""
-	from cryptography import x509
-	from cryptography.hazmat.primitives import hashes, serialization
-	from cryptography.hazmat.primitives.asymmetric import ec
-	from cryptography.x509.oid import NameOID
-
-	now = dt.datetime.now(dt.timezone.utc)
-	root_key = ec.generate_private_key(ec.SECP256R1())
-	root_name = x509.Name(
-		[
-			x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-			x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Teste"),
-			x509.NameAttribute(NameOID.COMMON_NAME, root_cn),
-		]
-	)
-	usage = dict(
-		key_encipherment=False,
-		data_encipherment=False,
-		key_agreement=False,
-		encipher_only=False,
-		decipher_only=False,
-	)
-	root = (
-		x509.CertificateBuilder()
-		.subject_name(root_name)
-		.issuer_name(root_name)
-		.public_key(root_key.public_key())
-		.serial_number(x509.random_serial_number())
-		.not_valid_before(now - dt.timedelta(days=1))
-		.not_valid_after(now + dt.timedelta(days=3650))
-		.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-		.add_extension(
-			x509.KeyUsage(
-				digital_signature=False, content_commitment=False, key_cert_sign=True, crl_sign=True, **usage
-			),
-			critical=True,
-		)
-		.add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
-		.sign(root_key, hashes.SHA256())
-	)
-	signer_key = ec.generate_private_key(ec.SECP256R1())
-	signer = (
-		x509.CertificateBuilder()
-		.subject_name(
-			x509.Name(
-				[
-					x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-					x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ICP-Brasil (teste)"),
-					x509.NameAttribute(NameOID.COMMON_NAME, signer_cn),
-				]
-			)
-		)
-		.issuer_name(root_name)
-		.public_key(signer_key.public_key())
-		.serial_number(x509.random_serial_number())
-		.not_valid_before(now - dt.timedelta(days=1))
-		.not_valid_after(now + dt.timedelta(days=365))
-		.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-		.add_extension(
-			x509.KeyUsage(
-				digital_signature=True, content_commitment=True, key_cert_sign=False, crl_sign=False, **usage
-			),
-			critical=True,
-		)
-		.add_extension(
-			x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False
-		)
-		.sign(root_key, hashes.SHA256())
-	)
-	return TestPki(
-		root_pem=root.public_bytes(serialization.Encoding.PEM),
-		root_der=root.public_bytes(serialization.Encoding.DER),
-		signer_cert_der=signer.public_bytes(serialization.Encoding.DER),
-		signer_key_der=signer_key.private_bytes(
-			serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-		),
-	)
-
-
-def sign_pdf(pdf: bytes, pki: TestPki) -> bytes:
-	"""Sign ``pdf`` incrementally (PAdES, detached CMS), the way signing tools append to the issued file."""
-	from asn1crypto import keys, x509
-	from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-	from pyhanko.sign import fields, signers
-	from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-	signer = signers.SimpleSigner(
-		signing_cert=x509.Certificate.load(pki.signer_cert_der),
-		signing_key=keys.PrivateKeyInfo.load(pki.signer_key_der),
-		cert_registry=SimpleCertificateStore.from_certs([x509.Certificate.load(pki.root_der)]),
-	)
-	writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-	out = signers.sign_pdf(
-		writer,
-		signers.PdfSignatureMetadata(
-			field_name="AssinaturaContratante", subfilter=fields.SigSeedSubFilter.PADES
-		),
-		signer=signer,
-	)
-	return out.getvalue()
-
-
-def trust_test_root(pki: TestPki, label: str = "AC Raiz de Teste"):
-	"""Pin the test root in Fiber Onboarding Settings (a PEM text row), replacing an earlier one of that label.
-
-	Writes the child row alone (no save of the whole single): other test classes on the shared site may be
-	saving the settings at the same moment; in tests a deadlock with them is retried (this runs first in
-	setUpClass, so the rolled-back transaction held nothing else of ours).
+	Other test classes on the shared site may be saving the settings at the same moment: a deadlock with them
+	is retried (this runs first in setUpClass, so the rolled-back transaction held nothing else of ours).
 	"""
-	import time
-
-	settings_name = "Fiber Onboarding Settings"
-	values = {
-		"label": label,
-		"kind": "ICP-Brasil",
-		"enabled": 1,
-		"pem": pki.root_pem.decode(),
-		"sha256": pki.root_sha256,
-	}
 	for attempt in range(5):
 		try:
-			frappe.db.delete("Fiber Trust Root", {"parent": settings_name, "label": label})
-			frappe.get_single(settings_name).append("trust_roots", values).db_insert()
-			break
+			pin_trust_root(pki, label)
+			return
 		except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
-			if attempt == 4 or not frappe.flags.in_test:  # outside tests (demo data) the caller decides
+			if attempt == 4:
 				raise
 			frappe.db.rollback()
 			time.sleep(2)
-	frappe.clear_document_cache(settings_name, settings_name)

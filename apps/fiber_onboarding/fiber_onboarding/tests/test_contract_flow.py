@@ -21,7 +21,9 @@ from frappe.utils import getdate, nowdate
 
 from fiber_onboarding.api import contract as api
 from fiber_onboarding.core.documents import format_cnpj
-from fiber_onboarding.fiber_contracts import contract_service as service
+from fiber_onboarding.core.process import ContractState
+from fiber_onboarding.fiber_contracts.contract_service import shared
+from fiber_onboarding.fiber_contracts.contract_service.issue import create_and_send_contract
 from fiber_onboarding.tests import contract_factory as factory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200)
@@ -73,7 +75,7 @@ def upload(content: bytes | None, *, token: str | None = None, contract: str | N
 def token_of(contract) -> str:
 	from urllib.parse import parse_qs, urlparse
 
-	return parse_qs(urlparse(service.upload_url(contract)).query)["token"][0]
+	return parse_qs(urlparse(shared.upload_url(contract)).query)["token"][0]
 
 
 def make_staff(role: str) -> str:
@@ -130,14 +132,14 @@ class TestContractFlow(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
 		self.case = factory.make_case(self.portal_user)
-		self.contract = service.create_and_send_contract(self.case)
+		self.contract = create_and_send_contract(self.case)
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.local.lang = "en"
 
 	def issued_pdf(self, contract=None) -> bytes:
-		return service.issued_pdf_content(contract or self.contract)
+		return shared.issued_pdf_content(contract or self.contract)
 
 	def signed(self, contract=None, pki=None) -> bytes:
 		return factory.sign_pdf(self.issued_pdf(contract), pki or self.pki)
@@ -150,7 +152,7 @@ class TestContractFlow(FrappeTestCase):
 
 	def test_contract_generated_with_code_on_every_page_and_emailed(self):
 		c = self.reload()
-		self.assertEqual(c.workflow_state, service.SENT)
+		self.assertEqual(c.workflow_state, ContractState.SENT)
 		self.assertTrue(c.name.startswith("CTR-"))
 		self.assertTrue(c.sent_on)
 		self.assertEqual(frappe.db.get_value("Fiber Onboarding", self.case.name, "contract"), c.name)
@@ -183,7 +185,7 @@ class TestContractFlow(FrappeTestCase):
 		self.assertEqual(mails[0]["attachments"][0][1], pdf)
 
 		# idempotent: a second call neither creates another contract nor sends again
-		again = service.create_and_send_contract(frappe.get_doc("Fiber Onboarding", self.case.name))
+		again = create_and_send_contract(frappe.get_doc("Fiber Onboarding", self.case.name))
 		self.assertEqual(again.name, c.name)
 		self.assertEqual(len(queued_mails(c.name)), 1)
 		self.assertEqual(frappe.db.count("Fiber Contract", {"onboarding": self.case.name}), 1)
@@ -192,19 +194,19 @@ class TestContractFlow(FrappeTestCase):
 		case = factory.make_case(
 			self.portal_user, terms="<p>" + "Cláusula específica de teste. " * 600 + "</p>"
 		)
-		c = service.create_and_send_contract(case)
+		c = create_and_send_contract(case)
 		reader = PdfReader(io.BytesIO(self.issued_pdf(c)))
 		self.assertGreater(len(reader.pages), 1)
 		for page in reader.pages:
 			self.assertIn(c.name, page.extract_text())
 
 	def test_staff_edits_to_the_print_format_reach_the_issued_pdf(self):
-		print_format = frappe.get_doc("Print Format", service.PRINT_FORMAT)
+		print_format = frappe.get_doc("Print Format", shared.PRINT_FORMAT)
 		self.assertEqual(print_format.doc_type, "Fiber Contract")
 		self.assertEqual(print_format.standard, "No")  # editable in the desk without developer mode
 		print_format.html += "<p>Cláusula adicional de teste {{ doc.name }}.</p>"
 		print_format.save()
-		c = service.create_and_send_contract(factory.make_case(self.portal_user))
+		c = create_and_send_contract(factory.make_case(self.portal_user))
 		text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(self.issued_pdf(c))).pages)
 		self.assertIn(f"Cláusula adicional de teste {c.name}.", " ".join(text.split()))
 
@@ -233,7 +235,7 @@ class TestContractFlow(FrappeTestCase):
 		frappe.set_user("Administrator")
 		c = self.reload()
 		self.assertEqual(result["contract"], c.name)
-		self.assertEqual(c.workflow_state, service.ACCEPTED, frappe.as_json(c.checks))
+		self.assertEqual(c.workflow_state, ContractState.ACCEPTED, frappe.as_json(c.checks))
 		self.assertEqual(c.latest_decision, "Accept")
 		self.assertEqual(getdate(c.received_on), getdate(nowdate()))
 		self.assertEqual(
@@ -241,7 +243,7 @@ class TestContractFlow(FrappeTestCase):
 			getdate(nowdate()),
 		)
 		row = c.uploads[0]
-		self.assertEqual(row.status, service.UPLOAD_ACCEPTED)
+		self.assertEqual(row.status, shared.UPLOAD_ACCEPTED)
 		self.assertTrue(row.file.endswith(".pdf.bin"))
 		self.assertIn("(", row.uploaded_by)  # "<legal e-mail> (link do e-mail)"
 		self.assertTrue(row.ip_address)
@@ -265,7 +267,7 @@ class TestContractFlow(FrappeTestCase):
 		self.assertTrue(file_doc.is_private)
 
 		# accepted: no further upload
-		with self.assertRaises(service.ContractStateError):
+		with self.assertRaises(shared.ContractStateError):
 			upload(self.signed(), token=token_of(c))
 
 	def test_rewritten_file_goes_to_staff_even_when_trusted(self):
@@ -277,7 +279,7 @@ class TestContractFlow(FrappeTestCase):
 		writer.write(rewritten)
 		upload(factory.sign_pdf(rewritten.getvalue(), self.pki), token=token_of(self.contract))
 		c = self.reload()
-		self.assertEqual(c.workflow_state, service.SIGNED_UPLOADED)
+		self.assertEqual(c.workflow_state, ContractState.SIGNED_UPLOADED)
 		self.assertEqual(c.latest_decision, "Review")
 		outcomes = {x.check: x.outcome for x in c.checks}
 		self.assertEqual(outcomes["issued_revision"], "Warn")
@@ -314,7 +316,7 @@ class TestContractFlow(FrappeTestCase):
 		upload(self.signed(), token=token_of(self.contract))
 		c = self.reload()
 		self.assertEqual(c.latest_decision, "Review")
-		self.assertEqual(c.workflow_state, service.SIGNED_UPLOADED)
+		self.assertEqual(c.workflow_state, ContractState.SIGNED_UPLOADED)
 		self.assertIn("trust_config", {x.check for x in c.checks if x.outcome == "Warn"})
 		frappe.db.delete("Fiber Trust Root", {"name": row.name})
 
@@ -322,7 +324,7 @@ class TestContractFlow(FrappeTestCase):
 		other_pki = factory.make_pki(root_cn="AC Desconhecida")  # not among the trust roots
 		upload(self.signed(pki=other_pki), token=token_of(self.contract))
 		c = self.reload()
-		self.assertEqual(c.workflow_state, service.SIGNED_UPLOADED)
+		self.assertEqual(c.workflow_state, ContractState.SIGNED_UPLOADED)
 		self.assertEqual(c.latest_decision, "Review")
 		self.assertFalse(c.received_on)
 		# the reviewers were told (desk notification)
@@ -344,10 +346,10 @@ class TestContractFlow(FrappeTestCase):
 		result = api.accept_contract(c.name)
 		frappe.set_user("Administrator")
 		c = self.reload()
-		self.assertEqual(result["state"], service.ACCEPTED)
-		self.assertEqual(c.workflow_state, service.ACCEPTED)
+		self.assertEqual(result["state"], ContractState.ACCEPTED)
+		self.assertEqual(c.workflow_state, ContractState.ACCEPTED)
 		self.assertEqual(c.uploads[0].reviewed_by, self.sales)
-		self.assertEqual(c.uploads[0].status, service.UPLOAD_ACCEPTED)
+		self.assertEqual(c.uploads[0].status, shared.UPLOAD_ACCEPTED)
 		self.assertEqual(getdate(c.received_on), getdate(c.uploads[0].uploaded_on))
 		self.assertEqual(
 			getdate(frappe.db.get_value("Fiber Onboarding", self.case.name, "contract_received_on")),
@@ -360,13 +362,13 @@ class TestContractFlow(FrappeTestCase):
 		self.assertEqual(self.reload().latest_decision, "Review")
 
 		frappe.set_user(self.sales)
-		with self.assertRaises(service.ContractStateError):
+		with self.assertRaises(shared.ContractStateError):
 			api.reject_contract(self.contract.name, "   ")
 		api.reject_contract(self.contract.name, "Assinatura feita com certificado não reconhecido.")
 		frappe.set_user("Administrator")
 		c = self.reload()
-		self.assertEqual(c.workflow_state, service.REJECTED)
-		self.assertEqual(c.uploads[0].status, service.UPLOAD_REJECTED)
+		self.assertEqual(c.workflow_state, ContractState.REJECTED)
+		self.assertEqual(c.uploads[0].status, shared.UPLOAD_REJECTED)
 		rejected_mail = queued_mails(c.name)[-1]
 		self.assertEqual(rejected_mail["recipients"], [c.legal_email])
 		self.assertIn("certificado não reconhecido", rejected_mail["html"])
@@ -377,20 +379,20 @@ class TestContractFlow(FrappeTestCase):
 		upload(self.signed(), contract=c.name)
 		frappe.set_user("Administrator")
 		c = self.reload()
-		self.assertEqual(c.workflow_state, service.ACCEPTED)
+		self.assertEqual(c.workflow_state, ContractState.ACCEPTED)
 		self.assertEqual(len(c.uploads), 2)
-		self.assertEqual([r.status for r in c.uploads], [service.UPLOAD_REJECTED, service.UPLOAD_ACCEPTED])
+		self.assertEqual([r.status for r in c.uploads], [shared.UPLOAD_REJECTED, shared.UPLOAD_ACCEPTED])
 		self.assertEqual({x.upload for x in c.checks}, {r.name for r in c.uploads})  # every verdict kept
 		for r in c.uploads:
 			self.assertTrue(frappe.db.exists("File", {"file_url": r.file, "attached_to_name": c.name}))
 
 	def test_checker_reject_rejects_automatically_and_tells_customer(self):
-		other = service.create_and_send_contract(factory.make_case(self.portal_user))
+		other = create_and_send_contract(factory.make_case(self.portal_user))
 		# a signed PDF of another contract: a PDF, signed, but not this contract
 		upload(self.signed(other), token=token_of(self.contract))
 		c = self.reload()
 		self.assertEqual(c.latest_decision, "Reject")
-		self.assertEqual(c.workflow_state, service.REJECTED)
+		self.assertEqual(c.workflow_state, ContractState.REJECTED)
 		self.assertTrue(c.rejection_reason)
 		failed = [x for x in c.checks if x.outcome == "Fail"]
 		self.assertIn("contract_code", {x.check for x in failed})
@@ -398,17 +400,17 @@ class TestContractFlow(FrappeTestCase):
 		self.assertEqual(queued_mails(c.name)[-1]["recipients"], [c.legal_email])
 		# nothing left for staff to accept; a new upload is possible
 		frappe.set_user(self.sales)
-		with self.assertRaises(service.ContractStateError):
+		with self.assertRaises(shared.ContractStateError):
 			api.accept_contract(c.name)
 		frappe.set_user("Administrator")
 		upload(self.signed(), token=token_of(c))
-		self.assertEqual(self.reload().workflow_state, service.ACCEPTED)
+		self.assertEqual(self.reload().workflow_state, ContractState.ACCEPTED)
 
 	# --- bad input ----------------------------------------------------------------------------------------------
 
 	def assert_unchanged(self, before_files: int):
 		c = self.reload()
-		self.assertEqual(c.workflow_state, service.SENT)
+		self.assertEqual(c.workflow_state, ContractState.SENT)
 		self.assertEqual(len(c.uploads), 0)
 		self.assertEqual(len(c.checks), 0)
 		self.assertEqual(frappe.db.count("File", {"attached_to_name": c.name}), before_files)
@@ -417,23 +419,23 @@ class TestContractFlow(FrappeTestCase):
 		use_pt_br()
 		before = frappe.db.count("File", {"attached_to_name": self.contract.name})
 		for content in (PNG, ZIP, b"", b"<html><body>%PDF-1.7</body></html>"):
-			with self.assertRaises(service.ContractUploadError) as ctx:
+			with self.assertRaises(shared.ContractUploadError) as ctx:
 				upload(content, token=token_of(self.contract), filename="contrato.pdf")
 			self.assertTrue("PDF" in str(ctx.exception), str(ctx.exception))
 			self.assert_unchanged(before)
-		with self.assertRaises(service.ContractUploadError) as ctx:
+		with self.assertRaises(shared.ContractUploadError) as ctx:
 			upload(PNG, token=token_of(self.contract))
 		self.assertIn("não é um PDF", str(ctx.exception))
 
 	def test_missing_file_and_oversized_file_are_refused(self):
 		use_pt_br()
 		before = frappe.db.count("File", {"attached_to_name": self.contract.name})
-		with self.assertRaises(service.ContractUploadError):
+		with self.assertRaises(shared.ContractUploadError):
 			upload(None, token=token_of(self.contract))
 		frappe.db.set_single_value("Fiber Onboarding Settings", "max_upload_mb", 1)
 		try:
 			big = self.issued_pdf() + b"%" + b"0" * (1024 * 1024)
-			with self.assertRaises(service.ContractUploadError) as ctx:
+			with self.assertRaises(shared.ContractUploadError) as ctx:
 				upload(big, token=token_of(self.contract))
 			self.assertIn("1 MB", str(ctx.exception))
 		finally:
@@ -468,7 +470,7 @@ class TestContractFlow(FrappeTestCase):
 		from fiber_onboarding.core.tokens import make_token
 		from fiber_onboarding.utils.links import _secret
 
-		expired = make_token(_secret(), service.UPLOAD_PURPOSE, self.contract.name, int(time.time()) - 60)
+		expired = make_token(_secret(), shared.UPLOAD_PURPOSE, self.contract.name, int(time.time()) - 60)
 		frappe.set_user("Guest")
 		with self.assertRaises(frappe.PermissionError) as ctx:
 			upload(self.signed(), token=expired)
@@ -542,6 +544,6 @@ class TestContractFlow(FrappeTestCase):
 		upload(self.signed(pki=unknown), token=token_of(self.contract))
 		upload(self.signed(pki=unknown), token=token_of(self.contract))
 		c = self.reload()
-		self.assertEqual([r.status for r in c.uploads], [service.SUPERSEDED, service.CHECKED])
+		self.assertEqual([r.status for r in c.uploads], [shared.SUPERSEDED, shared.CHECKED])
 		self.assertEqual(c.latest_upload, c.uploads[1].name)
-		self.assertEqual(c.workflow_state, service.SIGNED_UPLOADED)
+		self.assertEqual(c.workflow_state, ContractState.SIGNED_UPLOADED)

@@ -159,13 +159,21 @@ def mime_attachments(message: str) -> dict[str, bytes]:
 	return out
 
 
+def record_payment(case, paid_on):
+	"""The setup fee paid on ``paid_on`` without a boleto: the date on the case, then what the case does when it
+	sees its boleto Paid (a timeline note, the project released)."""
+	frappe.db.set_value(CASE, case.name, "paid_on", getdate(paid_on))
+	case.reload()
+	case.setup_fee_paid(paid_on)
+
+
 def paid_case(days_ago: int = 2):
 	"""A case with its project, paid ``days_ago`` business days ago, contract accepted."""
 	case = make_case()
 	project = project_service.create_project(case)
 	accept_contract(case)
 	case.reload()
-	case.on_setup_fee_paid(add_business_days(getdate(nowdate()), -days_ago))
+	record_payment(case, add_business_days(getdate(nowdate()), -days_ago))
 	return frappe.get_doc(CASE, case.name), frappe.get_doc("Fiber Project", project.name)
 
 
@@ -263,8 +271,7 @@ class TestFieldFlow(TestCase):
 		project.save(ignore_permissions=True)
 		with self.assertRaises(project_service.ProjectNotDueError):
 			project_service.send_project(project)
-		case.reload()
-		case.on_setup_fee_paid(nowdate())  # paid today: the project goes out on the next business day
+		record_payment(case, nowdate())  # paid today: the project goes out on the next business day
 		project.reload()
 		self.assertEqual(project.workflow_state, "Drafting")
 		self.assertFalse(project_service.is_due(project))
@@ -348,6 +355,17 @@ class TestFieldFlow(TestCase):
 		)
 		internal_survey_done(project)
 		self.assertEqual(project_service.next_step(project)["problems"], [])
+
+	def test_the_desk_endpoints_of_the_project_form_answer(self):
+		"""The whitelisted methods the Fiber Project form calls (fiber_project.js) reach their step."""
+		from fiber_onboarding.fiber_field import api
+
+		case, project = approved_project()
+		self.assertEqual(api.project_next_step(project.name), project_service.next_step(project))
+		self.assertEqual(
+			api.implementation_report_problems(project.name),
+			project_service.implementation_report_problems(project),
+		)
 
 	def test_guest_approval_through_the_link_is_recorded_with_the_contact(self):
 		case, project = sent_project()

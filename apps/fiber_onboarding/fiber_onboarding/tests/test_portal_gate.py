@@ -284,7 +284,7 @@ class TestPortalGate(TestCase):
 			"frappe.desk.query_report.run",
 			"frappe.utils.print_format.download_pdf",
 			"erpnext.accounts.party.get_party_details",
-			"fiber_onboarding.api.portal.download",
+			"fiber_onboarding.api.portal.downloads.download",  # public path: fiber_onboarding.api.portal.download
 		):
 			self.assertIn(name, self.functions)
 

@@ -15,9 +15,9 @@ from fiber_onboarding import tasks
 from fiber_onboarding.core import sla as core_sla
 from fiber_onboarding.core.calendar import get_calendar as core_get_calendar
 from fiber_onboarding.fiber_field import circuit_service
+from fiber_onboarding.tests.query_count import count_queries
 from fiber_onboarding.tests.test_field_flow import attach_file, make_case, paid_case, testing_circuit
 from fiber_onboarding.utils import calendar as site_calendar
-from fiber_onboarding.utils.bench_sweep import count_queries
 from fiber_onboarding.utils.sla import alert_key, refresh_case_sla
 
 try:

@@ -107,7 +107,7 @@ def case_facts(case=None, *, docs: dict | None = None, user: str | None = None) 
 	circuit = _linked(case, process.CIRCUIT, "circuit", docs) if case is not None else None
 
 	paid_on = _date(case.get("paid_on")) if case is not None else None
-	if paid_on is None and boleto is not None and boleto.get("status") == "Paid":
+	if paid_on is None and boleto is not None and boleto.get("status") == process.BoletoStatus.PAID:
 		paid_on = _date(boleto.get("paid_on") or boleto.get("credit_date"))
 
 	survey_dates: frozenset[date] = frozenset()

@@ -2,9 +2,9 @@
 pauses, the site calendar (``utils.calendar``) and the at-risk share from Settings; plus the staff alert sent
 when a case turns At Risk or Overdue.
 
-- ``refresh_case_sla(case_doc)``: recompute one case (the case and the services call it when its dates or
-  pauses change); sets the fields on the document, writes them when the case is already saved, and queues the
-  staff alert (after commit) when it just turned At Risk or Overdue.
+- ``refresh_case_sla(case_doc)``: recompute one case (the case calls it whenever its dates or pauses change:
+  ``FiberOnboarding.refresh_stage``); sets the fields on the document, writes them when the case is already
+  saved, and queues the staff alert (after commit) when it just turned At Risk or Overdue.
 - ``tasks.sweep_sla`` recomputes every open case in bulk with the same functions (hourly) and sends every
   alert not sent yet (once per case, status and due date: ``alert_key``).
 """
@@ -100,8 +100,8 @@ def refresh_case_sla(case_doc, on: date | None = None) -> core_sla.SlaResult:
 	"""Recompute the case's SLA fields (``sla_start``, ``sla_due``, ``sla_status``, ``sla_paused``).
 
 	Sets them on ``case_doc`` and, for a case already in the database, also writes the changed ones (without
-	touching ``modified``), so it may be called from the case controller before saving as well as by services
-	after a milestone changed. When the case just turned At Risk or Overdue, the staff alert is queued to run
+	touching ``modified``), so the case controller may call it before saving as well as after a milestone
+	changed. When the case just turned At Risk or Overdue, the staff alert is queued to run
 	after the commit (``tasks.sweep_sla`` is the backstop: it alerts for every such case not alerted yet).
 	Invalid input (term outside 10-45 with both dates set, a pause ending before it starts) raises a translated
 	``SlaConfigurationError``.

@@ -8,7 +8,7 @@ with the same e-mail.
 import frappe
 from frappe import _
 
-from fiber_onboarding.api.portal import portal_lang
+from fiber_onboarding.api.portal.access import portal_lang
 from fiber_onboarding.core import documents
 from fiber_onboarding.core.registration import FIELDS, normalize_proposal_number
 

@@ -11,26 +11,19 @@ import frappe
 from frappe import _
 from frappe.utils import cint, fmt_money
 
-from fiber_onboarding.api.portal import (
-	PROJECT_VISIBLE_STATES,
-	SLA_RUNNING,
-	case_documents,
-	case_for,
-	download_url,
-	format_when,
-	is_customer,
-	login_url,
-	portal_lang,
-	timeline_rows,
-)
+from fiber_onboarding.api.portal.access import case_documents, case_for, is_customer, login_url, portal_lang
+from fiber_onboarding.api.portal.cases import SLA_RUNNING, format_when, timeline_rows
+from fiber_onboarding.api.portal.downloads import PROJECT_VISIBLE_STATES, download_url
 from fiber_onboarding.core import documents
+from fiber_onboarding.core.process import BoletoStatus, CircuitState, ContractState, ProjectState, Stage
+from fiber_onboarding.fiber_contracts.contract_service import shared as contract_shared
 from fiber_onboarding.permissions import is_staff
 
 no_cache = 1
 sitemap = 0
 
-BOLETO_OPEN = ("Draft", "Submitted", "Registered")
-PRIOR_VISIT_STATES = ("Drafting", "Sent", "Approved")
+BOLETO_OPEN = (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED, BoletoStatus.REGISTERED)
+PRIOR_VISIT_STATES = (ProjectState.DRAFTING, ProjectState.SENT, ProjectState.APPROVED)
 
 
 def get_context(context):
@@ -62,7 +55,7 @@ def get_context(context):
 			)
 			if p
 		),
-		"stage": _(case.stage or "Awaiting Payment"),
+		"stage": _(case.stage or Stage.AWAITING_PAYMENT),
 		"cancelled": cint(case.cancelled),
 	}
 	context.sla_due = format_when(case.sla_due) if case.sla_status in SLA_RUNNING and case.sla_due else ""
@@ -99,12 +92,12 @@ def _documents(case, docs) -> list[dict]:
 		links = []
 		if contract.issued_file:
 			links.append({"label": _("Download contract"), "url": download_url(case.name, "contract")})
-		if contract.workflow_state in ("Sent", "Rejected", "Signed Uploaded"):
+		if contract.workflow_state in contract_shared.UPLOAD_STATES:
 			links.append(
 				{
 					"label": _("Upload signed contract"),
 					"url": "/contrato/enviar?" + urlencode({"contract": contract.name}),
-					"primary": contract.workflow_state != "Signed Uploaded",
+					"primary": contract.workflow_state != ContractState.SIGNED_UPLOADED,
 				}
 			)
 		out.append({"title": _("Contract"), "status": _(contract.workflow_state or ""), "links": links})
@@ -113,7 +106,7 @@ def _documents(case, docs) -> list[dict]:
 		links = []
 		if project.project_file and project.workflow_state in PROJECT_VISIBLE_STATES:
 			links.append({"label": _("Download project"), "url": download_url(case.name, "project")})
-		if project.workflow_state == "Sent" and is_customer() and not is_staff():
+		if project.workflow_state == ProjectState.SENT and is_customer() and not is_staff():
 			links.append(
 				{
 					"label": _("Approve project and choose the date"),
@@ -164,7 +157,9 @@ def _actions(case, docs) -> dict:
 			and project.workflow_state in PRIOR_VISIT_STATES
 			and not cint(project.prior_visit_requested)
 		),
-		"test_phase": bool(customer and circuit is not None and circuit.workflow_state == "Testing"),
+		"test_phase": bool(
+			customer and circuit is not None and circuit.workflow_state == CircuitState.TESTING
+		),
 		"confirmed": bool(circuit is not None and circuit.customer_confirmed_at),
 		"problem_open": bool(
 			circuit is not None and cint(circuit.problem_reported) and not cint(circuit.problem_resolved)

@@ -7,14 +7,9 @@ and filtered by the Customers the user is a portal user of.
 import frappe
 from frappe import _
 
-from fiber_onboarding.api.portal import (
-	case_documents,
-	cases_of_user,
-	format_when,
-	login_url,
-	next_step,
-	portal_lang,
-)
+from fiber_onboarding.api.portal.access import case_documents, login_url, portal_lang
+from fiber_onboarding.api.portal.cases import cases_of_user, format_when, next_step
+from fiber_onboarding.core.process import Stage
 
 no_cache = 1
 sitemap = 0
@@ -36,7 +31,7 @@ def get_context(context):
 				"name": row.name,
 				"company_name": row.company_name,
 				"site_identifier": row.site_identifier,
-				"stage": _(row.stage or "Awaiting Payment"),
+				"stage": _(row.stage or Stage.AWAITING_PAYMENT),
 				"registered_on": format_when(row.registered_on),
 				"sla_due": format_when(row.sla_due)
 				if row.sla_status in ("On Track", "At Risk", "Overdue")

@@ -11,17 +11,18 @@ import frappe
 from frappe.utils import format_date, format_datetime
 
 from fiber_onboarding.api.contract import contract_for, use_portal_language
-from fiber_onboarding.fiber_contracts import contract_service as service
+from fiber_onboarding.core.process import ContractState
+from fiber_onboarding.fiber_contracts.contract_service import shared
 
 no_cache = 1
 sitemap = 0
 
 STATE_LABELS = {
-	service.DRAFT: "Em preparação",
-	service.SENT: "Aguardando o contrato assinado",
-	service.SIGNED_UPLOADED: "Contrato assinado recebido – em análise",
-	service.ACCEPTED: "Contrato assinado aceito",
-	service.REJECTED: "Contrato assinado recusado – envie novamente",
+	ContractState.DRAFT: "Em preparação",
+	ContractState.SENT: "Aguardando o contrato assinado",
+	ContractState.SIGNED_UPLOADED: "Contrato assinado recebido – em análise",
+	ContractState.ACCEPTED: "Contrato assinado aceito",
+	ContractState.REJECTED: "Contrato assinado recusado – envie novamente",
 }
 DECISION_LABELS = {
 	"Accept": "Aprovado na verificação automática",
@@ -29,11 +30,11 @@ DECISION_LABELS = {
 	"Reject": "Recusado na verificação automática",
 }
 UPLOAD_STATUS_LABELS = {
-	service.PENDING: "Em verificação",
-	service.CHECKED: "Verificado",
-	service.UPLOAD_ACCEPTED: "Aceito",
-	service.UPLOAD_REJECTED: "Recusado",
-	service.SUPERSEDED: "Substituído por envio posterior",
+	shared.PENDING: "Em verificação",
+	shared.CHECKED: "Verificado",
+	shared.UPLOAD_ACCEPTED: "Aceito",
+	shared.UPLOAD_REJECTED: "Recusado",
+	shared.SUPERSEDED: "Substituído por envio posterior",
 }
 OUTCOME_CLASSES = {"Pass": "success", "Warn": "warning", "Fail": "danger"}
 OUTCOME_LABELS = {"Pass": "OK", "Warn": "Atenção", "Fail": "Falhou"}
@@ -42,12 +43,12 @@ OUTCOME_LABELS = {"Pass": "OK", "Warn": "Atenção", "Fail": "Falhou"}
 def _default_contract() -> str | None:
 	"""The logged-in customer's most recent contract, preferring one that waits for the signed copy."""
 	names = frappe.get_list(
-		service.CONTRACT,
-		filters={"workflow_state": ("in", service.UPLOAD_STATES)},
+		shared.CONTRACT,
+		filters={"workflow_state": ("in", shared.UPLOAD_STATES)},
 		pluck="name",
 		order_by="creation desc",
 		limit=1,
-	) or frappe.get_list(service.CONTRACT, pluck="name", order_by="creation desc", limit=1)
+	) or frappe.get_list(shared.CONTRACT, pluck="name", order_by="creation desc", limit=1)
 	return names[0] if names else None
 
 
@@ -82,22 +83,22 @@ def get_context(context):
 	query = {"token": token} if token else {"contract": doc.name}
 	context.token = token or ""
 	context.contract_name = doc.name
-	context.company_name = frappe.db.get_value(service.CASE, doc.onboarding, "company_name")
+	context.company_name = frappe.db.get_value(shared.CASE, doc.onboarding, "company_name")
 	context.legal_name = doc.legal_name
 	context.state = doc.workflow_state
 	context.state_label = STATE_LABELS.get(doc.workflow_state, doc.workflow_state)
-	context.accepted = doc.workflow_state == service.ACCEPTED
-	context.can_upload = doc.workflow_state in service.UPLOAD_STATES
+	context.accepted = doc.workflow_state == ContractState.ACCEPTED
+	context.can_upload = doc.workflow_state in shared.UPLOAD_STATES
 	context.received_on = format_date(doc.received_on) if doc.received_on else None
-	context.rejection_reason = doc.rejection_reason if doc.workflow_state == service.REJECTED else None
-	context.max_upload_mb = service.max_upload_mb()
+	context.rejection_reason = doc.rejection_reason if doc.workflow_state == ContractState.REJECTED else None
+	context.max_upload_mb = shared.max_upload_mb()
 	context.download_url = (
 		"/api/method/fiber_onboarding.api.contract.download_contract?" + urlencode(query)
 		if doc.issued_file
 		else None
 	)
 	context.upload_endpoint = "/api/method/fiber_onboarding.api.contract.upload_signed_contract"
-	row = service.latest_upload(doc)
+	row = shared.latest_upload(doc)
 	context.latest = None
 	if row:
 		context.latest = {
@@ -106,7 +107,7 @@ def get_context(context):
 			"status": UPLOAD_STATUS_LABELS.get(row.status, row.status),
 			# the checker's verdict while it still matters; after a staff decision the status says it all
 			"decision": DECISION_LABELS.get(row.decision)
-			if row.decision and row.status == service.CHECKED
+			if row.decision and row.status == shared.CHECKED
 			else None,
 			"checks": [
 				{

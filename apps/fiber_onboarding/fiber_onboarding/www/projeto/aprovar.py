@@ -12,14 +12,11 @@ import frappe
 from frappe import _
 from frappe.utils import format_date
 
-from fiber_onboarding.api.portal import (
-	format_when,
-	login_url,
-	portal_lang,
-	project_download_url,
-	project_for,
-)
-from fiber_onboarding.fiber_field import project_service
+from fiber_onboarding.api.portal.access import login_url, portal_lang
+from fiber_onboarding.api.portal.cases import format_when
+from fiber_onboarding.api.portal.project_approval import project_download_url, project_for
+from fiber_onboarding.core.process import ProjectState
+from fiber_onboarding.fiber_field.project_service import approval
 
 no_cache = 1
 sitemap = 0
@@ -57,7 +54,7 @@ def get_context(context):
 	context.tech_name = case.tech_name
 	context.state = project.workflow_state
 	context.state_label = _(project.workflow_state or "")
-	context.waiting = project.workflow_state == "Sent"
+	context.waiting = project.workflow_state == ProjectState.SENT
 	context.execution_date = format_when(project.execution_date) if project.execution_date else ""
 	context.download_url = project_download_url(project, token) if project.project_file else ""
 	context.prior_visit_requested = bool(project.prior_visit_requested)
@@ -67,7 +64,7 @@ def get_context(context):
 				"value": str(d),
 				"label": f"{format_date(d, 'dd/MM/yyyy')} ({_(WEEKDAYS[d.weekday()])})",
 			}
-			for d in project_service.allowed_execution_dates(project)
+			for d in approval.allowed_execution_dates(project)
 		]
 		if context.waiting
 		else []

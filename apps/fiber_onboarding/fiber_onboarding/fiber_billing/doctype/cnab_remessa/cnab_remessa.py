@@ -1,4 +1,4 @@
-"""A CNAB 240 remittance file sent to the bank (built by ``boleto_service.build_remessa_file``)."""
+"""A CNAB 240 remittance file sent to the bank (built by ``boleto_service.remessa.build_remessa_file``)."""
 
 from frappe.model.document import Document
 

@@ -1,5 +1,5 @@
 """A CNAB 240 return file from the bank. The same file (same SHA-256) is accepted once; applying it is a
-background job (``boleto_service.process_retorno``) that records one row per line with its outcome.
+background job (``boleto_service.retorno.process_retorno``) that records one row per line with its outcome.
 """
 
 import hashlib

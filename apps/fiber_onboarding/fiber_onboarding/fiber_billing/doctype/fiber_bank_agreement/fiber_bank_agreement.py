@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from fiber_onboarding.adapters.cnab_files import bank_account_of
 from fiber_onboarding.core.boleto import BankAccount
 
 DIGIT_FIELDS = (
@@ -80,18 +81,6 @@ class FiberBankAgreement(Document):
 	def bank_account_data(self) -> BankAccount:
 		"""The core's view of this agreement (used to generate boletos and CNAB files)."""
 		return bank_account_of(self)
-
-
-def bank_account_of(agreement) -> BankAccount:
-	return BankAccount(
-		bank_code=agreement.bank_code,
-		agency=agreement.agency or "",
-		account=agreement.account or "",
-		account_dv=agreement.account_dv or "",
-		wallet=agreement.wallet or "",
-		agreement=agreement.agreement_code or "",
-		beneficiary_code=agreement.beneficiary_code or "",
-	)
 
 
 def _locked_value(agreement: str, field: str) -> int:

@@ -7,6 +7,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
+from fiber_onboarding.core.process import BoletoStatus
+
 # Fields fixed once the boleto left Draft: the barcode encodes them, the bank registered them.
 FROZEN_AFTER_DRAFT = (
 	"bank_agreement",
@@ -42,7 +44,7 @@ class FiberBoleto(Document):
 		if self.is_new() or self.flags.allow_frozen_change:
 			return
 		before = self.get_doc_before_save()
-		if not before or before.status == "Draft":
+		if not before or before.status == BoletoStatus.DRAFT:
 			return
 		for field in FROZEN_AFTER_DRAFT:
 			if str(before.get(field) or "") != str(self.get(field) or ""):
@@ -73,7 +75,7 @@ class FiberBoleto(Document):
 	@property
 	def is_provisional(self) -> bool:
 		"""True while the bank has not confirmed the registration (a print is only provisional)."""
-		return self.status in ("Draft", "Submitted")
+		return self.status in (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED)
 
 
 def on_doctype_update():

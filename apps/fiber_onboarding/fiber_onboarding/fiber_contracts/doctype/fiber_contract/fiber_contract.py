@@ -2,13 +2,14 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from fiber_onboarding.fiber_contracts import contract_service as service
+from fiber_onboarding.core.process import ContractState
+from fiber_onboarding.fiber_contracts.contract_service import decisions, issue, shared
 
 
 class FiberContract(Document):
 	"""The service contract of one onboarding case; its name (CTR-YYYY-NNNNN) is the contract code.
 
-	Thin: the work is in ``fiber_contracts.contract_service``. The state-change effects live here so they
+	Thin: the work is in ``fiber_contracts.contract_service`` (one module per step). The state-change effects live here so they
 	happen however the transition is made (the desk's workflow buttons, the API, the checker's job).
 	"""
 
@@ -56,15 +57,13 @@ class FiberContract(Document):
 
 	def on_update(self):
 		if self.has_value_changed("workflow_state"):
-			if self.workflow_state == service.SENT:
+			if self.workflow_state == ContractState.SENT:
 				# also when staff send it from the desk: the PDF exists and the e-mail goes out (once)
 				if not self.issued_file:
-					service.issue_contract_pdf(self)
-				service.send_contract_email(self)
-			elif self.workflow_state == service.ACCEPTED:
-				service.after_accepted(self)
-			elif self.workflow_state == service.REJECTED:
-				service.after_rejected(self)
+					issue.issue_contract_pdf(self)
+				issue.send_contract_email(self)
+			elif self.workflow_state == ContractState.REJECTED:
+				decisions.after_rejected(self)
 
 	def state_changed(self) -> bool:
 		before = self.get_doc_before_save()
@@ -83,9 +82,9 @@ class FiberContract(Document):
 				)
 
 	def apply_state_change(self):
-		if self.workflow_state == service.SENT and not self.sent_on:
+		if self.workflow_state == ContractState.SENT and not self.sent_on:
 			self.sent_on = frappe.utils.now_datetime()
-		elif self.workflow_state == service.ACCEPTED:
-			service.on_accepted(self)
-		elif self.workflow_state == service.REJECTED:
-			service.on_rejected(self)
+		elif self.workflow_state == ContractState.ACCEPTED:
+			decisions.on_accepted(self)
+		elif self.workflow_state == ContractState.REJECTED:
+			decisions.on_rejected(self)

@@ -8,14 +8,14 @@ from frappe import _
 from frappe.model.document import Document
 
 from fiber_onboarding.core import optical
+from fiber_onboarding.core.process import CircuitState
 from fiber_onboarding.fiber_field.common import (
 	enforce_process_gates,
 	guard_service_states,
-	refresh_case_stage,
 	setting,
 )
 
-SERVICE_STATES = {"Testing": "Send Implementation Report", "Active": "Activate"}
+SERVICE_STATES = {CircuitState.TESTING: "Send Implementation Report", CircuitState.ACTIVE: "Activate"}
 
 
 class CircuitError(frappe.ValidationError):
@@ -39,9 +39,9 @@ class Circuit(Document):
 		self.set_reading_results()
 		self.validate_problem()
 		if not (
-			self.workflow_state == "Active"
+			self.workflow_state == CircuitState.ACTIVE
 			and self.get_doc_before_save()
-			and self.get_doc_before_save().workflow_state == "Offline"
+			and self.get_doc_before_save().workflow_state == CircuitState.OFFLINE
 		):
 			guard_service_states(self, SERVICE_STATES)
 		enforce_process_gates(self)
@@ -89,7 +89,3 @@ class Circuit(Document):
 	@property
 	def has_open_problem(self) -> bool:
 		return bool(self.problem_reported and not self.problem_resolved)
-
-	def on_update(self):
-		if self.has_value_changed("workflow_state"):
-			refresh_case_stage(self.onboarding)

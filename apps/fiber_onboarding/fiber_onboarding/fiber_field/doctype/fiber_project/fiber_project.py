@@ -7,19 +7,19 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import nowdate
 
+from fiber_onboarding.core.process import ProjectState
 from fiber_onboarding.fiber_field.common import (
 	enforce_process_gates,
 	guard_service_states,
-	refresh_case_stage,
 )
 
 # state -> the button (service) that moves into it
 SERVICE_STATES = {
-	"Sent": "Send Project",
-	"Approved": "Approve",
-	"Internal Execution": "Register Internal Passage",
-	"External Execution": "Start External Execution",
-	"Done": "Send Implementation Report",
+	ProjectState.SENT: "Send Project",
+	ProjectState.APPROVED: "Approve",
+	ProjectState.INTERNAL_EXECUTION: "Register Internal Passage",
+	ProjectState.EXTERNAL_EXECUTION: "Start External Execution",
+	ProjectState.DONE: "Send Implementation Report",
 }
 
 
@@ -41,8 +41,6 @@ class FiberProject(Document):
 				row.done_on = nowdate()
 
 	def on_update(self):
-		if self.has_value_changed("workflow_state"):
-			refresh_case_stage(self.onboarding)
 		self.sync_task_todos()
 
 	def sync_task_todos(self):

@@ -1,7 +1,9 @@
 """Fiber Onboarding: the case. Ties the proposal, boleto, contract, project and circuit of one customer site.
 
-The case owns its identity data (company, address, contacts). Milestones, SLA fields and the stage are read-only
-copies derived from the owning documents (``sync_milestones``, ``refresh_stage``), never edited by hand.
+The case owns its identity data (company, address, contacts). Its links, milestones, SLA fields and stage are
+read-only copies derived from its children, never edited by hand and never written by a service: each child
+(Fiber Boleto, Fiber Contract, Fiber Project, Site Visit, Circuit) announces its changes (``case_events``), and
+``refresh_stage`` recomputes everything here, through the core (``core.process``).
 """
 
 from __future__ import annotations
@@ -9,29 +11,11 @@ from __future__ import annotations
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_datetime, getdate, nowdate
+from frappe.utils import formatdate, get_datetime, getdate, nowdate
 
 from fiber_onboarding.core import documents, process, sla
 from fiber_onboarding.permissions import require_roles
 from fiber_onboarding.utils.gates import case_facts
-
-# milestone on the case -> (doctype, field on that document, kind)
-MILESTONES = {
-	"project_sent_on": (process.PROJECT, "sent_on", "date"),
-	"project_approved_on": (process.PROJECT, "approved_on", "date"),
-	"execution_date": (process.PROJECT, "execution_date", "date"),
-	"prior_visit_requested": (process.PROJECT, "prior_visit_requested", "check"),
-	"internal_passage_date": (process.PROJECT, "internal_passage_date", "date"),
-	"test_phase_started_at": (process.CIRCUIT, "test_started_at", "datetime"),
-	"test_phase_ends_at": (process.CIRCUIT, "test_ends_at", "datetime"),
-	"activated_on": (process.CIRCUIT, "activated_on", "datetime"),
-}
-LINKS = {
-	"boleto": "Fiber Boleto",
-	"contract": process.CONTRACT,
-	"project": process.PROJECT,
-	"circuit": process.CIRCUIT,
-}
 
 
 class OnboardingError(frappe.ValidationError):
@@ -123,56 +107,41 @@ class FiberOnboarding(Document):
 			self.refresh_stage()
 
 	# ------------------------------------------------------------------------------------------------------------
-	# Derived data
+	# Derived data: the case listens to its children (case_events) and recomputes itself here, in one place
 	# ------------------------------------------------------------------------------------------------------------
-	def _doc(self, field: str):
-		name = self.get(field)
-		if not name:
+	def child_doc(self, field: str):
+		"""The case's child behind link ``field`` (a key of ``process.CASE_LINKS``), or None.
+
+		The boleto is the newest one not replaced by a reissue; the others are the linked one, else the newest
+		one of the case.
+		"""
+		doctype = process.CASE_LINKS[field]
+		name = None
+		if field == "boleto":
 			name = frappe.db.get_value(
-				LINKS[field], {"onboarding": self.name}, "name", order_by="creation desc"
+				doctype,
+				{"onboarding": self.name, "reissued_by": ("is", "not set")},
+				"name",
+				order_by="creation desc",
 			)
-		if name and frappe.db.exists(LINKS[field], name):
-			return frappe.get_doc(LINKS[field], name)
+		name = name or self.get(field)
+		if not name:
+			name = frappe.db.get_value(doctype, {"onboarding": self.name}, "name", order_by="creation desc")
+		if name and frappe.db.exists(doctype, name):
+			return frappe.get_doc(doctype, name)
 		return None
 
 	def sync_milestones(self) -> dict:
-		"""Copy links and milestone dates from the owning documents (the documents are the truth).
+		"""Copy links and milestone dates from the children (the children are the truth).
 
 		Writes only what changed (``db_set``, so no workflow or validation runs) and returns the changes.
 		"""
-		docs = {field: self._doc(field) for field in LINKS}
-		values: dict = {}
-		for field, doc in docs.items():
-			if doc is not None and self.get(field) != doc.name:
-				values[field] = doc.name
-		boleto = docs["boleto"]
-		if boleto is not None:
-			if not self.sales_invoice and boleto.get("sales_invoice"):
-				values["sales_invoice"] = boleto.sales_invoice
-			if boleto.get("status") == "Paid" and boleto.get("paid_on"):
-				values["paid_on"] = getdate(boleto.paid_on)
-		contract = docs["contract"]
-		if contract is not None:
-			received = (
-				getdate(contract.received_on)
-				if contract.get("workflow_state") == process.ContractState.ACCEPTED
-				and contract.get("received_on")
-				else None
-			)
-			values["contract_received_on"] = received
-		by_doctype = {process.PROJECT: docs["project"], process.CIRCUIT: docs["circuit"]}
-		for field, (doctype, source, kind) in MILESTONES.items():
-			doc = by_doctype[doctype]
-			if doc is None:
-				continue
-			value = doc.get(source)
-			if kind == "date":
-				value = getdate(value) if value else None
-			elif kind == "datetime":
-				value = get_datetime(value) if value else None
-			else:
-				value = 1 if value else 0
-			values[field] = value
+		children = {field: self.child_doc(field) for field in process.CASE_LINKS}
+		values: dict = {field: doc.name for field, doc in children.items() if doc is not None}
+		boleto = children["boleto"]
+		if boleto is not None and not self.sales_invoice and boleto.get("sales_invoice"):
+			values["sales_invoice"] = boleto.sales_invoice
+		values.update(process.derive_milestones(children, _typed))
 		changed = {k: v for k, v in values.items() if not _same(self.get(k), v)}
 		if changed:
 			self.db_set(changed)
@@ -182,18 +151,34 @@ class FiberOnboarding(Document):
 		return process.derive_stage(case_facts(self))
 
 	def refresh_stage(self) -> str:
-		"""Sync milestones, recompute the SLA and the stage from the documents; store only what changed."""
+		"""Sync links and milestones, react to the payment, recompute the stage and the SLA; store what changed.
+
+		Re-entrant safe: while the case reacts (the paid fee moves its project), the children's own events for
+		this case are left to this call, which reads the children again before deriving the stage.
+		"""
 		if self.is_new():
 			return self.stage
-		self.sync_milestones()
-		stage = self.compute_stage()
-		if stage != self.stage:
-			old = self.stage
-			self.db_set("stage", stage)
-			self.add_comment(
-				"Info", _("Stage changed from {0} to {1}").format(_(old or process.STAGES[0]), _(stage))
-			)
-		self.refresh_sla()
+		busy = frappe.flags.fo_refreshing_cases
+		if busy is None:
+			busy = frappe.flags.fo_refreshing_cases = set()
+		if self.name in busy:
+			return self.stage
+		busy.add(self.name)
+		try:
+			changed = self.sync_milestones()
+			if changed.get("paid_on"):
+				self.setup_fee_paid(changed["paid_on"])
+				self.sync_milestones()
+			stage = self.compute_stage()
+			if stage != self.stage:
+				old = self.stage
+				self.db_set("stage", stage)
+				self.add_comment(
+					"Info", _("Stage changed from {0} to {1}").format(_(old or process.STAGES[0]), _(stage))
+				)
+			self.refresh_sla()
+		finally:
+			busy.discard(self.name)
 		return stage
 
 	def refresh_sla(self):
@@ -201,21 +186,13 @@ class FiberOnboarding(Document):
 
 		return refresh_case_sla(self)
 
-	# ------------------------------------------------------------------------------------------------------------
-	# Events from the services
-	# ------------------------------------------------------------------------------------------------------------
-	def on_setup_fee_paid(self, paid_on=None):
-		"""The billing service saw the setup-fee boleto paid: record the date and release the project."""
-		from fiber_onboarding.fiber_field.project_service import confirm_payment
+	def setup_fee_paid(self, paid_on):
+		"""The case just saw its setup fee paid: a note on its timeline, and its project may now be drawn
+		(Awaiting Payment → Drafting, through the project's service)."""
+		from fiber_onboarding.fiber_field.project_service.creation import confirm_payment
 
-		paid_on = getdate(paid_on or nowdate())
-		if not self.paid_on:
-			self.db_set("paid_on", paid_on)
-			self.add_comment("Info", _("Setup fee paid on {0}").format(frappe.utils.formatdate(paid_on)))
+		self.add_comment("Info", _("Setup fee paid on {0}").format(formatdate(getdate(paid_on))))
 		confirm_payment(self)
-		self.reload()
-		self.refresh_stage()
-		return self
 
 	@frappe.whitelist(methods=["POST"])
 	def refresh_stage_now(self) -> str:
@@ -247,7 +224,7 @@ class FiberOnboarding(Document):
 
 		out = []
 		for field in ("contract", "project", "circuit"):
-			doc = self._doc(field)
+			doc = self.child_doc(field)
 			if doc is None or doc.doctype not in process.WORKFLOWS:
 				continue
 			for t in process.WORKFLOWS[doc.doctype].transitions_from(doc.get("workflow_state")):
@@ -268,6 +245,10 @@ def _pauses(doc) -> list[tuple]:
 	return [
 		(str(r.from_date or ""), str(r.to_date or ""), r.reason or "") for r in doc.get("sla_pauses") or []
 	]
+
+
+def _typed(kind: str, value):
+	return getdate(value) if kind == "date" else get_datetime(value)
 
 
 def _same(a, b) -> bool:

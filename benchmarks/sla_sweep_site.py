@@ -1,7 +1,9 @@
-"""Benchmark of the hourly SLA sweep over many open cases (time and number of SQL queries).
+"""Benchmark of the hourly SLA sweep over many open cases (time and number of SQL queries), run inside a site.
 
-    cd <bench> && bench --site fo-test.localhost execute fiber_onboarding.utils.bench_sweep.run
-    bench --site fo-test.localhost execute fiber_onboarding.utils.bench_sweep.run --kwargs "{'cases': 20000}"
+Not part of the app: ``benchmarks/bench_sla_sweep.py`` runs it with the bench's Python, from the bench's
+``sites`` folder::
+
+    cd <bench>/sites && ../env/bin/python ../benchmarks/sla_sweep_site.py fo-test.localhost 20000
 
 Creates the cases (and pauses, and the alert log of the cases already alerted) with bulk inserts inside the
 current transaction, measures, and rolls everything back at the end (nothing is committed; a final check
@@ -10,8 +12,8 @@ deletes any leftover benchmark row). Prints the numbers and returns them.
 
 from __future__ import annotations
 
-import contextlib
 import random
+import sys
 import time
 from datetime import timedelta
 
@@ -19,30 +21,12 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
 from fiber_onboarding.core import sla as core_sla
+from fiber_onboarding.tests.query_count import count_queries
 
 PREFIX = "FOBENCH-"
 CASE = "Fiber Onboarding"
 PAUSE = "Fiber SLA Pause"
 LOG = "Fiber Notification Log"
-
-
-@contextlib.contextmanager
-def count_queries():
-	"""Counts every statement sent through frappe.db.sql (frappe.qb runs through it too)."""
-	db = frappe.db
-	original = db.sql
-	counter = {"queries": 0, "statements": []}
-
-	def counting(query, *args, **kwargs):
-		counter["queries"] += 1
-		counter["statements"].append(str(query)[:80])
-		return original(query, *args, **kwargs)
-
-	db.sql = counting
-	try:
-		yield counter
-	finally:
-		db.sql = original
 
 
 def _make_cases(n: int, today, rng: random.Random):
@@ -257,3 +241,18 @@ def run(cases: int = 10_000, seed: int = 7):
 			frappe.db.commit()  # benchmark cleanup only: leave the shared site as it was
 		frappe.flags.mute_emails = False
 	return results
+
+
+def main(site: str, cases: int) -> int:
+	"""Connect to ``site`` (the current folder is the bench's ``sites``), run the benchmark, disconnect."""
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	try:
+		run(cases)
+	finally:
+		frappe.destroy()
+	return 0
+
+
+if __name__ == "__main__":
+	sys.exit(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 10_000))

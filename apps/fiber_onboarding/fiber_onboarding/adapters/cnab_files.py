@@ -1,7 +1,8 @@
-"""Bank files adapter: our DocTypes ↔ the core's CNAB 240 writer and parser (``core.cnab240``).
+"""Bank files adapter: our DocTypes ↔ the core's bank data (``core.boleto.BankAccount``) and its CNAB 240 writer
+and parser (``core.cnab240``).
 
-The only module that knows the core's CNAB data classes; ``boleto_service`` hands it documents and gets text or
-parsed data back.
+The only module that knows the core's CNAB data classes; the billing services hand it documents and get text or
+parsed data back; the bank API adapter (``adapters.bank_registration``) takes its account and title data from here.
 """
 
 from decimal import Decimal
@@ -10,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from fiber_onboarding.core.boleto import BankAccount
 from fiber_onboarding.core.cnab240 import (
 	CnabError,
 	Payer,
@@ -18,7 +20,6 @@ from fiber_onboarding.core.cnab240 import (
 	RemessaItem,
 	parse_retorno,
 )
-from fiber_onboarding.fiber_billing.doctype.fiber_bank_agreement.fiber_bank_agreement import bank_account_of
 
 MOVEMENTS = {"Registration": "01", "Cancellation": "02"}
 CENT = Decimal("0.01")
@@ -26,6 +27,19 @@ CENT = Decimal("0.01")
 
 class CnabFileError(frappe.ValidationError):
 	pass
+
+
+def bank_account_of(agreement) -> BankAccount:
+	"""The core's view of a Fiber Bank Agreement (used to generate boletos and CNAB files, and by bank APIs)."""
+	return BankAccount(
+		bank_code=agreement.bank_code,
+		agency=agreement.agency or "",
+		account=agreement.account or "",
+		account_dv=agreement.account_dv or "",
+		wallet=agreement.wallet or "",
+		agreement=agreement.agreement_code or "",
+		beneficiary_code=agreement.beneficiary_code or "",
+	)
 
 
 def _money(value) -> Decimal:

@@ -1,0 +1,45 @@
+"""The setup-fee boleto's life cycle, one room per step (steps 2 and 3 of the process).
+
+- ``issue``: the invoice and the boleto at registration, its e-mail (step 2);
+- ``registration``: online registration through the bank's API (answers, retry, hourly sync);
+- ``remessa``: the remittance file of the boletos not yet sent;
+- ``retorno``: the bank's return file, applied item by item in a background job;
+- ``payment``: a boleto paid (bank return, Finance's confirmation, accepted overpayment) (step 3);
+- ``expiry_and_reissue``: expiry after the due date and Finance's reissue;
+- ``finance_exceptions``: money that cannot be applied, recorded and e-mailed to Finance;
+- ``shared``: errors, money, settings, the agreement and the boleto row lock.
+
+The arithmetic (barcode, linha digitável, CNAB 240 files) is the core's (``core.boleto``, ``core.cnab240``);
+ERPNext documents and bank files go through ``adapters``; the boleto's print is ``fiber_billing.boleto_render``.
+Paying is idempotent twice over: a return file with the same SHA-256 is refused (``CNAB Retorno.file_hash`` is
+unique) and a boleto already Paid is skipped under a row lock, so the same payment inside another file never
+creates a second Payment Entry. No step writes the case: the case listens to its boleto (``case_events``).
+
+This package's names below are its public surface (the whitelisted wrappers of ``api.boleto`` check permissions
+first and call them); inside the app, import from the room that holds the function.
+"""
+
+from fiber_onboarding.fiber_billing.boleto_service.expiry_and_reissue import (
+	DEFAULT_EXPIRY_GRACE_DAYS,
+	expire_overdue,
+	expiry_grace_days,
+	reissue,
+)
+from fiber_onboarding.fiber_billing.boleto_service.issue import issue_boleto, send_boleto_email
+from fiber_onboarding.fiber_billing.boleto_service.payment import accept_overpayment, mark_paid_manually
+from fiber_onboarding.fiber_billing.boleto_service.registration import (
+	retry_registration,
+	sync_bank_registrations,
+)
+from fiber_onboarding.fiber_billing.boleto_service.remessa import build_remessa_file, pending_for_remessa
+from fiber_onboarding.fiber_billing.boleto_service.retorno import (
+	import_retorno,
+	process_retorno,
+	start_import,
+)
+from fiber_onboarding.fiber_billing.boleto_service.shared import (
+	FINANCE_ROLES,
+	AlreadyPaidError,
+	BillingError,
+	NothingToSendError,
+)
