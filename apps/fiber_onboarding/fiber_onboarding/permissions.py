@@ -9,7 +9,8 @@ never grant beyond the roles' DocType permissions.
 import frappe
 from frappe import _
 
-CUSTOMER_ROLE = "Fiber Customer"
+from fiber_onboarding.core.process import CUSTOMER as CUSTOMER_ROLE
+
 STAFF_ROLES = frozenset(
 	{
 		"System Manager",
@@ -28,6 +29,12 @@ def is_staff(user: str | None = None) -> bool:
 	if user == "Administrator":
 		return True
 	return bool(STAFF_ROLES.intersection(frappe.get_roles(user)))
+
+
+def is_customer(user: str | None = None) -> bool:
+	"""A portal customer: a logged-in user holding the portal role (other Website Users count as visitors)."""
+	user = user or frappe.session.user
+	return user != "Guest" and CUSTOMER_ROLE in frappe.get_roles(user)
 
 
 def customers_of(user: str | None = None) -> list[str]:

@@ -39,7 +39,7 @@ import frappe.api
 from frappe import _
 from frappe.api import v1, v2
 
-from fiber_onboarding.permissions import CUSTOMER_ROLE
+from fiber_onboarding.permissions import is_customer
 from fiber_onboarding.security.allowlist import (
 	COUNT_PARAMETERS,
 	FILTER_OPERATORS,
@@ -189,11 +189,6 @@ def _doctype_method_name(doctype: str, method: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Decisions
 # ---------------------------------------------------------------------------------------------------------------
-def is_customer(user: str) -> bool:
-	"""A portal customer: a logged-in user holding the portal role (other Website Users count as visitors)."""
-	return user != "Guest" and CUSTOMER_ROLE in frappe.get_roles(user)
-
-
 def check_door(door: Door, user: str, form_dict):
 	if door.kind == METHOD:
 		allowed = PORTAL_METHODS.get(door.name)

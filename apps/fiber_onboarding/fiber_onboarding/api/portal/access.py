@@ -8,8 +8,7 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 
-from fiber_onboarding.core.process import CUSTOMER
-from fiber_onboarding.permissions import can_see, is_staff
+from fiber_onboarding.permissions import can_see, is_customer, is_staff
 
 CASE = "Fiber Onboarding"
 BOLETO = "Fiber Boleto"
@@ -31,11 +30,6 @@ def portal_lang():
 
 def login_url(target: str) -> str:
 	return "/login?redirect-to=" + quote(target, safe="")
-
-
-def is_customer(user: str | None = None) -> bool:
-	user = user or frappe.session.user
-	return user != "Guest" and CUSTOMER in frappe.get_roles(user)
 
 
 def _deny():
