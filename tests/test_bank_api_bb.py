@@ -21,17 +21,6 @@ from fiber_onboarding.core.boleto import generate
 from fiber_onboarding.core.pix import validate_emv
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-	return TestPKI(tmp_path_factory.mktemp("pki-bb"))
-
-
-@pytest.fixture
-def sim(pki):
-	with BankSimulator(pki) as running:
-		yield running
-
-
 @pytest.fixture
 def bb(sim):
 	with registrar(sim, "bb") as client:

@@ -21,17 +21,6 @@ from fiber_onboarding.core.boleto import decode, factor_for
 from fiber_onboarding.core.pix import validate_emv
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-	return TestPKI(tmp_path_factory.mktemp("pki-inter"))
-
-
-@pytest.fixture
-def sim(pki):
-	with BankSimulator(pki) as running:
-		yield running
-
-
 @pytest.fixture
 def inter(sim):
 	with registrar(sim, "inter") as client:

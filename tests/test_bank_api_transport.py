@@ -25,17 +25,6 @@ from fiber_onboarding.core import bankapi
 from fiber_onboarding.core.bankapi import BankApiError
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-	return TestPKI(tmp_path_factory.mktemp("pki-transport"))
-
-
-@pytest.fixture
-def sim(pki):
-	with BankSimulator(pki) as running:
-		yield running
-
-
 def test_simulator_refuses_a_client_without_certificate(sim, pki):
 	with pytest.raises(requests.exceptions.RequestException):
 		requests.post(

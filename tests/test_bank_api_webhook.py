@@ -20,17 +20,6 @@ SECRET = "segredo-do-webhook-do-convenio"
 PAID_AT = datetime(2026, 3, 9, 15, 30, tzinfo=timezone.utc)
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-	return TestPKI(tmp_path_factory.mktemp("pki-webhook"))
-
-
-@pytest.fixture
-def sim(pki):
-	with BankSimulator(pki) as running:
-		yield running
-
-
 @pytest.fixture
 def receiver(pki):
 	with CallbackReceiver(pki) as running:
