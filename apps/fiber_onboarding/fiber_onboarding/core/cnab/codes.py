@@ -218,3 +218,12 @@ def split_codes(field: str, size: int = 2) -> tuple[str, ...]:
 	return tuple(
 		c for c in (field[i : i + size] for i in range(0, len(field) - size + 1, size)) if c.strip(" 0")
 	)
+
+
+def describe(occurrences: dict, code: str, motives: str, motive_size: int, statuses: dict | None = None):
+	"""(status, reason, occurrence text, motive codes) of an occurrence code and its motive field, from a bank's
+	table ``{code: (status, text, {motive: text})}``; ``statuses`` renames statuses (the compatibility reader)."""
+	occurrence = occurrences.get(code) or ("other", f"Ocorrência {code}", {})
+	codes = split_codes(motives, motive_size)
+	status = occurrence[0] if statuses is None else statuses.get(occurrence[0], occurrence[0])
+	return status, explain(codes, occurrence[2]), occurrence[1], codes

@@ -11,7 +11,7 @@ from dataclasses import replace
 from decimal import Decimal
 from operator import itemgetter
 
-from .codes import explain, split_codes
+from .codes import describe
 from .fields import Dates, Money, bad_date, bad_number
 from .identity import Expected, check_header, nothing_checked
 from .layout240 import T_DATES, T_MONEY, U_DATES, U_MONEY
@@ -278,14 +278,8 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 				other_credits, paid_on, credited_on) = row  # fmt: skip
 			described = explained.get(code + motives)
 			if described is None:
-				occurrence = occurrences.get(code) or ("other", f"Ocorrência {code}", {})
-				codes = split_codes(motives, motive_size)
-				status = occurrence[0] if statuses is None else statuses.get(occurrence[0], occurrence[0])
-				described = explained[code + motives] = (
-					status,
-					explain(codes, occurrence[2]),
-					occurrence[1],
-					codes,
+				described = explained[code + motives] = describe(
+					occurrences, code, motives, motive_size, statuses
 				)
 			status, reason, text, codes = described
 			append(

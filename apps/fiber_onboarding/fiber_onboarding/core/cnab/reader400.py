@@ -12,7 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 from operator import itemgetter
 
-from .codes import explain, split_codes
+from .codes import describe
 from .fields import Dates, Money, bad_date, bad_number
 from .identity import Expected, check_header, clean, nothing_checked
 from .model import CnabError, Remessa, RemessaTitle, Retorno, RetornoItem
@@ -194,14 +194,8 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 			code = f[13]
 			described = explained.get(code + f[16])
 			if described is None:
-				occurrence = occurrences.get(code) or ("other", f"Ocorrência {code}", {})
-				codes = split_codes(f[16], motive_size)
-				status = occurrence[0] if statuses is None else statuses.get(occurrence[0], occurrence[0])
-				described = explained[code + f[16]] = (
-					status,
-					explain(codes, occurrence[2]),
-					occurrence[1],
-					codes,
+				described = explained[code + f[16]] = describe(
+					occurrences, code, f[16], motive_size, statuses
 				)
 			status, reason, text, codes = described
 			append(
