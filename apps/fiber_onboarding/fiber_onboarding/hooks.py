@@ -55,6 +55,7 @@ scheduler_events = {
 	],
 	"daily": [
 		"fiber_onboarding.tasks.expire_boletos",
+		"fiber_onboarding.tasks.send_remessas",
 		"fiber_onboarding.fiber_onboarding.onboarding_service.expire_proposals",
 	],
 }

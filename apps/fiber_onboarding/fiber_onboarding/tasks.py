@@ -8,6 +8,8 @@ their condition holds, and every e-mail goes through ``utils.mail.send_once`` un
 - ``close_test_phases`` (hourly): activate circuits whose test phase ended when nothing blocks activation
   (``fiber_field.circuit_service.activate_circuit``); otherwise alert staff once.
 - ``expire_boletos`` (daily): ``fiber_billing.boleto_service.expiry_and_reissue.expire_overdue``.
+- ``send_remessas`` (daily): one CNAB remessa per active agreement with boletos waiting for the bank, Finance
+  e-mailed (``fiber_billing.boleto_service.remessa.send_daily_remessas``).
 
 One failing document never stops a job: its changes are rolled back to a savepoint, the error is logged (Error
 Log) and the job moves on.
@@ -383,3 +385,9 @@ def expire_boletos(today: str | date | None = None):
 	from fiber_onboarding.fiber_billing.boleto_service.expiry_and_reissue import expire_overdue
 
 	return expire_overdue(today)
+
+
+def send_remessas() -> list[str]:
+	from fiber_onboarding.fiber_billing.boleto_service.remessa import send_daily_remessas
+
+	return send_daily_remessas()

@@ -1,5 +1,5 @@
-"""Bank files adapter: our DocTypes ↔ the core's bank data (``core.boleto.BankAccount``) and its CNAB 240 writer
-and parser (``core.cnab240``).
+"""Bank files adapter: our DocTypes ↔ the core's bank data (``core.boleto.BankAccount``, ``core.cnab.Agreement``)
+and its CNAB reader and writer (``core.cnab``: six banks, CNAB 240 and 400).
 
 The only module that knows the core's CNAB data classes; the billing services hand it documents and get text or
 parsed data back; the bank API adapter (``adapters.bank_registration``) takes its account and title data from here.
@@ -11,17 +11,12 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from fiber_onboarding.core import cnab
 from fiber_onboarding.core.boleto import BankAccount
-from fiber_onboarding.core.cnab240 import (
-	CnabError,
-	Payer,
-	RemessaError,
-	RemessaHeader,
-	RemessaItem,
-	parse_retorno,
-)
+from fiber_onboarding.core.cnab import CnabError, Payer, RemessaError, RemessaItem
 
 MOVEMENTS = {"Registration": "01", "Cancellation": "02"}
+LAYOUTS = {"CNAB 240": 240, "CNAB 400": 400}
 CENT = Decimal("0.01")
 
 
@@ -40,6 +35,28 @@ def bank_account_of(agreement) -> BankAccount:
 		agreement=agreement.agreement_code or "",
 		beneficiary_code=agreement.beneficiary_code or "",
 	)
+
+
+def cnab_agreement_of(agreement) -> cnab.Agreement:
+	"""The core's collection agreement (remessa header data, and the company a retorno must belong to)."""
+	return cnab.Agreement(
+		account=bank_account_of(agreement),
+		company_name=agreement.beneficiary_name or "",
+		company_document=agreement.beneficiary_cnpj or "",
+		transmission_code=agreement.get("transmission_code") or "",
+		agency_dv=agreement.agency_dv or "",
+		beneficiary_dv=agreement.get("beneficiary_dv") or "",
+	)
+
+
+def layout_of(agreement) -> int:
+	return LAYOUTS.get(agreement.cnab_layout or "CNAB 240", 240)
+
+
+def retorno_key(agreement, sequence: int) -> str:
+	"""The title key a retorno of this agreement's bank carries (``RetornoItem.nosso_numero``), any of the six
+	banks, the same in CNAB 240 and 400 (``core.cnab.retorno_key``)."""
+	return cnab.retorno_key(bank_account_of(agreement), sequence)
 
 
 def _money(value) -> Decimal:
@@ -104,46 +121,58 @@ def remessa_item(boleto, movement: str = "Registration") -> RemessaItem:
 
 
 def remessa_text(agreement, boletos: list, sequence: int, generated_at) -> str:
-	"""CNAB 240 remittance text for ``boletos`` (list of (Fiber Boleto, movement)) under file ``sequence``."""
-	header = RemessaHeader(
-		account=bank_account_of(agreement),
-		company_name=agreement.beneficiary_name,
-		company_cnpj=agreement.beneficiary_cnpj or "",
-	)
+	"""The remessa text in the agreement's bank and layout for ``boletos`` (list of (Fiber Boleto, movement))
+	under file ``sequence``, read back by ``core.cnab.read_remessa`` and checked before it is returned."""
 	items = [remessa_item(boleto, movement) for boleto, movement in boletos]
+	ours = cnab_agreement_of(agreement)
 	try:
-		from fiber_onboarding.core.cnab240 import build_remessa
-
-		return build_remessa(header, items, sequence, generated_at)
+		text = cnab.write_remessa(ours, items, sequence, generated_at, layout_of(agreement))
+		check_remessa(cnab.read_remessa(text), ours, items)
 	except (RemessaError, CnabError, ValueError) as e:
 		frappe.throw(_("The remittance file could not be built: {0}").format(str(e)), CnabFileError)
+	return text
+
+
+def check_remessa(remessa, agreement, items) -> None:
+	"""The file as the bank will read it says what we meant: its titles, keys, movements and total."""
+	keys = [cnab.retorno_key(agreement.account, item.nosso_numero) for item in items]
+	found = [(t.nosso_numero, t.movement, t.amount) for t in remessa.items]
+	if found != [(k, i.movement, i.amount) for k, i in zip(keys, items, strict=True)]:
+		raise RemessaError("a remessa relida não traz os títulos enviados.")
+	if remessa.total_amount != sum((i.amount for i in items), Decimal(0)):
+		raise RemessaError("o total da remessa relida difere do total dos títulos.")
 
 
 def remessa_file_name(agreement, sequence: int, generated_at) -> str:
-	return f"CNAB240-{agreement.bank_code}-{generated_at:%Y%m%d}-{sequence:06d}.rem"
+	return f"CNAB{layout_of(agreement)}-{agreement.bank_code}-{generated_at:%Y%m%d}-{sequence:06d}.rem"
 
 
-def parse(text: str):
-	"""(Retorno, None) when the whole file is valid, else (None, CnabError with line/column)."""
-	try:
-		return parse_retorno(text), None
-	except CnabError as e:
-		return None, e
-
-
-def agreement_for(parsed) -> str | None:
-	"""The bank agreement a return belongs to: same bank, and the same beneficiary CNPJ when several match."""
-	agreements = frappe.get_all(
+def _candidates(bank_code: str) -> list:
+	return frappe.get_all(
 		"Fiber Bank Agreement",
-		filters={"bank_code": parsed.bank_code},
-		fields=["name", "beneficiary_cnpj", "is_active"],
+		filters={"bank_code": bank_code},
+		pluck="name",
 		order_by="is_active desc, creation asc",
 	)
-	if len(agreements) > 1 and parsed.company_document:
-		document = "".join(ch for ch in parsed.company_document.upper() if ch.isalnum())
-		matching = [
-			a for a in agreements if (a.beneficiary_cnpj or "") and document.endswith(a.beneficiary_cnpj)
-		]
-		if len(matching) == 1:
-			return matching[0].name
-	return agreements[0].name if len(agreements) == 1 else None
+
+
+def read(data: bytes | str):
+	"""(Retorno, agreement name, None) when the whole file is valid and belongs to one of our agreements of its
+	bank (checked with ``expect_company``: CNPJ and the company's code at the bank), else (None, None,
+	CnabError with line/column and a pt-BR message)."""
+	try:
+		_layout, bank_code = cnab.detect(data)
+		candidates = _candidates(bank_code)
+		if not candidates:
+			cnab.read_retorno(data)  # a broken file says where it is broken first
+			raise CnabError(1, 1, f"nenhum convênio do banco {bank_code} cadastrado: arquivo recusado.")
+		first_error = None
+		for name in candidates:
+			ours = cnab_agreement_of(frappe.get_doc("Fiber Bank Agreement", name))
+			try:
+				return cnab.read_retorno(data, expect_company=ours), name, None
+			except CnabError as e:
+				first_error = first_error or e
+		raise first_error
+	except CnabError as e:
+		return None, None, e

@@ -2,15 +2,17 @@
 
 - ``issue``: the invoice and the boleto at registration, its e-mail (step 2);
 - ``registration``: online registration through the bank's API (answers, retry, hourly sync);
-- ``remessa``: the remittance file of the boletos not yet sent;
-- ``retorno``: the bank's return file, applied item by item in a background job;
+- ``remessa``: the remittance file of the boletos not yet sent (Finance's button and the daily job);
+- ``retorno``: the bank's return file, read whole, then applied in a background job;
+- ``retorno_items``: one line of a return applied in its own savepoint (its outcome, or a Finance Exception);
 - ``payment``: a boleto paid (bank return, Finance's confirmation, accepted overpayment) (step 3);
 - ``expiry_and_reissue``: expiry after the due date and Finance's reissue;
 - ``finance_exceptions``: money that cannot be applied, recorded and e-mailed to Finance;
 - ``shared``: errors, money, settings, the agreement and the boleto row lock.
 
-The arithmetic (barcode, linha digitável, CNAB 240 files) is the core's (``core.boleto``, ``core.cnab240``);
-ERPNext documents and bank files go through ``adapters``; the boleto's print is ``fiber_billing.boleto_render``.
+The arithmetic (barcode, linha digitável, CNAB 240/400 files of six banks) is the core's (``core.boleto``,
+``core.cnab``); ERPNext documents and bank files go through ``adapters``; the boleto's print is
+``fiber_billing.boleto_render``.
 Paying is idempotent twice over: a return file with the same SHA-256 is refused (``CNAB Retorno.file_hash`` is
 unique) and a boleto already Paid is skipped under a row lock, so the same payment inside another file never
 creates a second Payment Entry. No step writes the case: the case listens to its boleto (``case_events``).
@@ -31,7 +33,11 @@ from fiber_onboarding.fiber_billing.boleto_service.registration import (
 	retry_registration,
 	sync_bank_registrations,
 )
-from fiber_onboarding.fiber_billing.boleto_service.remessa import build_remessa_file, pending_for_remessa
+from fiber_onboarding.fiber_billing.boleto_service.remessa import (
+	build_remessa_file,
+	pending_for_remessa,
+	send_daily_remessas,
+)
 from fiber_onboarding.fiber_billing.boleto_service.retorno import (
 	import_retorno,
 	process_retorno,

@@ -10,9 +10,8 @@ from frappe.utils import add_days, get_url, getdate, nowdate
 
 from fiber_onboarding.adapters import bank_registration
 from fiber_onboarding.adapters import erpnext_accounting as accounting
-from fiber_onboarding.adapters.cnab_files import bank_account_of
+from fiber_onboarding.adapters.cnab_files import bank_account_of, retorno_key
 from fiber_onboarding.core.boleto import BoletoError, generate
-from fiber_onboarding.core.boleto.banks import get_bank
 from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.registration import apply_registration
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
@@ -78,11 +77,8 @@ def create_boleto(
 	account = bank_account_of(agreement)
 	try:
 		codes = generate(account, sequence, getdate(due_date), amount)
-		try:
-			retorno_key = get_bank(account.bank_code).retorno_key(account, sequence)
-		except BoletoError:  # bank without CNAB 240 support: the printed number is the key
-			retorno_key = codes.nosso_numero
-	except BoletoError as e:
+		key = retorno_key(agreement, sequence)  # as the bank's CNAB retorno carries it (core.cnab, six banks)
+	except (BoletoError, ValueError) as e:
 		frappe.throw(_("The boleto could not be generated: {0}").format(str(e)), BillingError)
 
 	boleto = frappe.get_doc(
@@ -97,7 +93,7 @@ def create_boleto(
 			"bank_code": agreement.bank_code,
 			"sequence": sequence,
 			"nosso_numero": codes.nosso_numero,
-			"retorno_key": retorno_key,
+			"retorno_key": key,
 			"document_number": invoice,
 			"issue_date": nowdate(),
 			"due_date": getdate(due_date),

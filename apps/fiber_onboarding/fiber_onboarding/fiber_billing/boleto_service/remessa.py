@@ -1,6 +1,7 @@
 """The remittance (remessa): every boleto not yet sent to the bank (new registrations, cancellations of registered
-ones) in one CNAB file under the agreement's next sequence; the agreement row is locked first, so a boleto never
-goes in two files."""
+ones) in one CNAB file (the agreement's bank and layout, 240 or 400) under the agreement's next sequence; the
+agreement row is locked first, so a boleto never goes in two files. Finance's button builds one; the daily job
+(``send_daily_remessas``) builds one per active CNAB agreement with something pending and e-mails Finance."""
 
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from frappe.utils import now_datetime
 
 from fiber_onboarding.adapters import bank_registration, cnab_files
 from fiber_onboarding.core.process import BoletoStatus
+from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import finance_recipients
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
 	NothingToSendError,
@@ -20,6 +22,7 @@ from fiber_onboarding.fiber_billing.doctype.fiber_bank_agreement.fiber_bank_agre
 	lock_agreement,
 	next_remessa_sequence,
 )
+from fiber_onboarding.utils.mail import send_once
 
 
 def pending_for_remessa(agreement: str) -> list[tuple[str, str]]:
@@ -72,6 +75,7 @@ def build_remessa_file(agreement):
 			"company": agreement.company,
 			"status": "Generated",
 			"sequence": sequence,
+			"cnab_layout": agreement.cnab_layout or "CNAB 240",
 			"generated_at": generated_at,
 			"item_count": len(boletos),
 			"total_amount": float(
@@ -106,3 +110,50 @@ def build_remessa_file(agreement):
 	for boleto, movement in boletos:
 		boleto.db_set("cancellation_remessa" if movement == "Cancellation" else "remessa", remessa.name)
 	return remessa
+
+
+def send_daily_remessas() -> list[str]:
+	"""Daily: for each active agreement registering by CNAB file, a remessa with its pending boletos (nothing when
+	nothing is pending), attached to a CNAB Remessa, and Finance e-mailed to send it. One agreement's failure is
+	rolled back and logged; the others go on."""
+	agreements = frappe.get_all(
+		"Fiber Bank Agreement",
+		filters={"is_active": 1, "registration_method": "CNAB File"},
+		pluck="name",
+		order_by="creation asc",
+	)
+	built = []
+	for name in agreements:
+		frappe.db.savepoint("fo_daily_remessa")
+		try:
+			lock_agreement(name)
+			if not pending_for_remessa(name):
+				continue
+			remessa = build_remessa_file(name)
+			notify_remessa(remessa)
+			built.append(remessa.name)
+		except Exception:
+			frappe.db.rollback(save_point="fo_daily_remessa")
+			frappe.log_error(
+				title=f"Daily remessa failed: {name}",
+				reference_doctype="Fiber Bank Agreement",
+				reference_name=name,
+			)
+	return built
+
+
+def notify_remessa(remessa) -> bool:
+	"""Finance e-mailed once per remessa: the file is ready to be sent to the bank."""
+	return send_once(
+		f"cnab-remessa:{remessa.name}",
+		"fo_cnab_remessa",
+		finance_recipients(),
+		{
+			"remessa": remessa.as_dict(),
+			"agreement": remessa.bank_agreement,
+			"total": frappe.format(remessa.total_amount, {"fieldtype": "Currency", "options": "BRL"}),
+			"url": frappe.utils.get_url_to_form("CNAB Remessa", remessa.name),
+		},
+		reference_doctype="CNAB Remessa",
+		reference_name=remessa.name,
+	)

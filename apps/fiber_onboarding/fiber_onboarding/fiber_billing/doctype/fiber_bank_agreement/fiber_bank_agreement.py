@@ -20,6 +20,8 @@ DIGIT_FIELDS = (
 	"wallet",
 	"agreement_code",
 	"beneficiary_code",
+	"transmission_code",
+	"beneficiary_dv",
 )
 COUNTERS = ("next_nosso_numero", "last_remessa_sequence")
 
