@@ -161,18 +161,31 @@ def read(data: bytes | str):
 	bank (checked with ``expect_company``: CNPJ and the company's code at the bank), else (None, None,
 	CnabError with line/column and a pt-BR message)."""
 	try:
-		_layout, bank_code = cnab.detect(data)
+		layout, bank_code = cnab.detect(data)
 		candidates = _candidates(bank_code)
 		if not candidates:
 			cnab.read_retorno(data)  # a broken file says where it is broken first
 			raise CnabError(1, 1, f"nenhum convênio do banco {bank_code} cadastrado: arquivo recusado.")
-		first_error = None
+		accepted, first_error = [], None
 		for name in candidates:
-			ours = cnab_agreement_of(frappe.get_doc("Fiber Bank Agreement", name))
+			agreement = frappe.get_doc("Fiber Bank Agreement", name)
 			try:
-				return cnab.read_retorno(data, expect_company=ours), name, None
+				accepted.append(
+					(agreement, cnab.read_retorno(data, expect_company=cnab_agreement_of(agreement)))
+				)
 			except CnabError as e:
 				first_error = first_error or e
-		raise first_error
+		if not accepted:
+			raise first_error
 	except CnabError as e:
 		return None, None, e
+	agreement, parsed = max(accepted, key=lambda found: _fit(found[0], layout, found[1]))
+	return parsed, agreement.name, None
+
+
+def _fit(agreement, layout: int, parsed) -> tuple[int, int]:
+	"""How well a file fits an agreement that accepts it: its titles issued under it, then the same layout
+	(several agreements of one company at one bank may not be told apart by the header alone)."""
+	keys = list({item.nosso_numero for item in parsed.items})
+	found = frappe.db.count("Fiber Boleto", {"bank_agreement": agreement.name, "retorno_key": ("in", keys)})
+	return (found if keys else 0, int(layout_of(agreement) == layout))
