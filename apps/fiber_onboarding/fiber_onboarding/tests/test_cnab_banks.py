@@ -130,8 +130,11 @@ class TestCnabBanks(TestCase):
 		boleto.reload()
 		self.assertEqual(boleto.status, "Registered")
 		self.assertEqual(getdate(boleto.registered_on), self.today)
-		if pix:
+		if pix:  # the bank's Pix "copia e cola" goes onto the boleto, whose page then shows its QR code
+			from fiber_onboarding.fiber_billing.boleto_render import render_context
+
 			self.assertEqual(boleto.pix_payload, records.EMV)
+			self.assertIn("<svg", render_context(boleto)["pix_markup"])
 
 		paid = banks.title(boleto, "liquidacao", self.ddmmyyyy)
 		liquidacao = banks.retorno(bank, layout, [paid])
@@ -182,6 +185,15 @@ class TestCnabBanks(TestCase):
 		self.assertEqual(ret.rows, [])
 		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Submitted")
 		self.assertEqual(_payment_entries(boleto), [])
+
+		# a bank we have no agreement with: refused whole too
+		from fiber_onboarding.adapters import cnab_files
+
+		with mock.patch.object(cnab_files, "_candidates", return_value=[]):
+			ret = self.import_file(data, "sem-convenio.ret")
+		self.assertEqual(ret.status, "Failed")
+		self.assertIn("nenhum convênio do banco 237", ret.error_message)
+		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Submitted")
 
 	# -- per-line outcomes --------------------------------------------------------------------------------------
 	def test_one_line_never_blocks_the_others(self):

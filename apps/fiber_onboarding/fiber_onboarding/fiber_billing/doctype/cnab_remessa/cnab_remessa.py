@@ -1,4 +1,5 @@
-"""A CNAB 240 remittance file sent to the bank (built by ``boleto_service.remessa.build_remessa_file``)."""
+"""A CNAB remittance file (240 or 400, the agreement's layout) for the bank (built by
+``boleto_service.remessa.build_remessa_file``, by Finance or the daily job)."""
 
 from frappe.model.document import Document
 

@@ -1,5 +1,6 @@
-"""A CNAB 240 return file from the bank. The same file (same SHA-256) is accepted once; applying it is a
-background job (``boleto_service.retorno.process_retorno``) that records one row per line with its outcome.
+"""A return file from the bank (any of the six banks, CNAB 240 or 400). The same file (same SHA-256) is accepted
+once; applying it is a background job (``boleto_service.retorno.process_retorno``) that records one row per line
+with its outcome (``boleto_service.retorno_items``).
 """
 
 import hashlib
