@@ -5,6 +5,7 @@ The only module that knows the core's CNAB data classes; the billing services ha
 parsed data back; the bank API adapter (``adapters.bank_registration``) takes its account and title data from here.
 """
 
+from datetime import date, datetime
 from decimal import Decimal
 
 import frappe
@@ -12,7 +13,7 @@ from frappe import _
 from frappe.utils import flt, getdate
 
 from fiber_onboarding.core import cnab
-from fiber_onboarding.core.boleto import BankAccount
+from fiber_onboarding.core.boleto import BankAccount, generate
 from fiber_onboarding.core.cnab import CnabError, Payer, RemessaError, RemessaItem
 
 MOVEMENTS = {"Registration": "01", "Cancellation": "02"}
@@ -57,6 +58,23 @@ def retorno_key(agreement, sequence: int) -> str:
 	"""The title key a retorno of this agreement's bank carries (``RetornoItem.nosso_numero``), any of the six
 	banks, the same in CNAB 240 and 400 (``core.cnab.retorno_key``)."""
 	return cnab.retorno_key(bank_account_of(agreement), sequence)
+
+
+def agreement_problem(agreement) -> str | None:
+	"""Why the core could not print this agreement's boletos or write its remessa (pt-BR), or None: a one-title
+	probe through ``core.boleto.generate`` and ``core.cnab.write_remessa`` in the agreement's layout."""
+	ours = cnab_agreement_of(agreement)
+	today = date.today()
+	payer = Payer("Pagador", "11.222.333/0001-81", "Rua", "01310-100", "Sao Paulo", "SP")
+	probe = RemessaItem(1, "TESTE", today, Decimal("1.00"), today, payer)
+	try:
+		generate(ours.account, 1, today, Decimal("1.00"))
+		cnab.retorno_key(ours.account, 1)
+		if agreement.registration_method == "CNAB File":
+			cnab.write_remessa(ours, [probe], 1, datetime.now(), layout_of(agreement))
+	except ValueError as e:  # BoletoError, RemessaError: pt-BR messages
+		return str(e)
+	return None
 
 
 def _money(value) -> Decimal:

@@ -73,13 +73,19 @@ def ensure_agreement(bank: str, layout: int) -> str:
 	name = f"CNAB Teste {bank} {layout}"
 	if frappe.db.exists("Fiber Bank Agreement", name):
 		return name
+	agreement_doc(bank, layout, name).insert(ignore_permissions=True)
+	return name
+
+
+def agreement_doc(bank: str, layout: int, name: str, **changes):
+	"""A new (unsaved) Fiber Bank Agreement of ``bank`` and ``layout`` with the test files' account data."""
 	site = frappe.get_doc(
 		"Fiber Bank Agreement", frappe.db.get_single_value("Fiber Onboarding Settings", "bank_agreement")
 	)
 	values = dict(AGREEMENTS[bank])
 	if (bank, layout) == ("033", 400):
 		values["transmission_code"] = SANTANDER_400_CODE
-	frappe.get_doc(
+	return frappe.get_doc(
 		{
 			"doctype": "Fiber Bank Agreement",
 			"agreement_name": name,
@@ -93,9 +99,9 @@ def ensure_agreement(bank: str, layout: int) -> str:
 			"beneficiary_cnpj": COMPANY_CNPJ,
 			"next_nosso_numero": 1,
 			**values,
+			**changes,
 		}
-	).insert(ignore_permissions=True)
-	return name
+	)
 
 
 def title(boleto, scenario: str, paid_on: str, credit_on: str = "", paid=None, pix=False) -> dict:

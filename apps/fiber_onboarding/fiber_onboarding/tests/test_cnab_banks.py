@@ -195,6 +195,20 @@ class TestCnabBanks(TestCase):
 		self.assertIn("nenhum convênio do banco 237", ret.error_message)
 		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Submitted")
 
+	def test_agreement_the_bank_layout_cannot_use_is_refused(self):
+		for bank, layout, changes, words in (
+			("033", 240, {"transmission_code": ""}, "transmissão"),
+			("756", 400, {"beneficiary_dv": ""}, "Sicoob"),
+		):
+			with self.subTest(bank=bank, layout=layout):
+				doc = banks.agreement_doc(bank, layout, f"CNAB Incompleto {bank} {layout}", **changes)
+				with self.assertRaises(frappe.ValidationError) as raised:
+					doc.insert(ignore_permissions=True)
+				self.assertIn(words, str(raised.exception))
+				self.assertFalse(frappe.db.exists("Fiber Bank Agreement", doc.agreement_name))
+				doc.update({k: banks.AGREEMENTS[bank][k] for k in changes})
+				doc.insert(ignore_permissions=True)  # complete, it is accepted
+
 	# -- per-line outcomes --------------------------------------------------------------------------------------
 	def test_one_line_never_blocks_the_others(self):
 		today = self.today

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from fiber_onboarding.adapters.cnab_files import bank_account_of
+from fiber_onboarding.adapters.cnab_files import agreement_problem, bank_account_of
 from fiber_onboarding.core.boleto import BankAccount
 
 DIGIT_FIELDS = (
@@ -35,6 +35,7 @@ class FiberBankAgreement(Document):
 		self.validate_digits()
 		self.validate_bank_account()
 		self.validate_counters()
+		self.validate_bank_data()
 
 	def validate_digits(self):
 		for field in DIGIT_FIELDS:
@@ -79,6 +80,15 @@ class FiberBankAgreement(Document):
 					),
 					BankAgreementError,
 				)
+
+	def validate_bank_data(self):
+		"""The data the bank's boleto and CNAB layouts need (e.g. Santander's transmission code, Sicoob's DV)."""
+		problem = agreement_problem(self)
+		if problem:
+			frappe.throw(
+				_("This agreement's data cannot be used with the bank: {0}").format(problem),
+				BankAgreementError,
+			)
 
 	def bank_account_data(self) -> BankAccount:
 		"""The core's view of this agreement (used to generate boletos and CNAB files)."""
