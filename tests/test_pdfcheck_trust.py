@@ -8,13 +8,13 @@ real ``check_pdf`` (child process; the parent fetches). Dates are fixed in the P
 
 from __future__ import annotations
 
-import br_pki
 import pdf_factory as pf
 import pytest
 
 from fiber_onboarding.core.pdfcheck import ACCEPT, REJECT, REVIEW, TrustRoot, check_pdf
 from fiber_onboarding.core.pdfcheck.api import _check_in_process
 from fiber_onboarding.core.pdfcheck.revocation_fetch import HttpRevocationSource, MemoryRevocationCache
+from fiber_onboarding.tests import br_pki
 
 CODE = "CTR-2026-00077"
 CPF = "52998224725"
