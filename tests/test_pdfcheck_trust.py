@@ -286,3 +286,10 @@ def test_signature_timestamp_is_validated(pki, contract):
 	verdict = check(br_pki.sign(contract, holder, timestamper=_stamper(pki, None)), pki)
 	assert verdict.decision == REVIEW, verdict.checks
 	assert "Carimbo do tempo da assinatura não confiável" in detail(verdict, "trust")
+
+
+def test_validation_time_can_be_given(pki, contract):
+	"""The expired certificate (2020-2021) validates when the check is made at a moment inside its validity."""
+	holder = pki.e_cpf("MARIA DA CONCEICAO SOUZA", CPF, expired=True)
+	verdict = check(br_pki.sign(contract, holder), pki, validation_time="2020-12-01T12:00:00+00:00")
+	assert verdict.decision == ACCEPT, verdict.checks

@@ -16,6 +16,7 @@ import sys
 
 from .api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAGIC_WINDOW, check_magic, check_pdf, check_size
 from .model import FAIL, REJECT, TrustRoot, TrustRootError, Verdict, row
+from .revocation_fetch import HttpRevocationSource, MemoryRevocationCache
 
 _PIN = re.compile(r"^(?P<path>.+?):(?P<pin>[0-9A-Fa-f]{2}(?::?[0-9A-Fa-f]{2}){31})$")
 
@@ -49,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
 	p.add_argument("--signer-name", help="nome do responsável legal")
 	p.add_argument(
 		"--issued-sha256", help="SHA-256 do PDF emitido (prova o conteúdo quando a assinatura é incremental)"
+	)
+	p.add_argument("--signer-cnpj", help="CNPJ da empresa (um e-CNPJ precisa ser desta empresa)")
+	p.add_argument(
+		"--online-revocation",
+		action="store_true",
+		help="consulta LCR/OCSP nos endereços dos certificados (sem isso, só vale o que o PDF traz embutido)",
 	)
 	p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
 	p.add_argument(
@@ -117,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
 			trust_roots=roots,
 			expected_signer_cpf=args.signer_cpf,
 			expected_signer_name=args.signer_name,
+			expected_signer_cnpj=args.signer_cnpj,
+			revocation=HttpRevocationSource(MemoryRevocationCache()) if args.online_revocation else None,
 			max_bytes=args.max_bytes,
 			timeout=args.timeout,
 			issued_sha256=args.issued_sha256,

@@ -22,7 +22,7 @@ from typing import Protocol
 
 DEFAULT_TIMEOUT = 5.0  # seconds per request: ICP-Brasil repositories answer in well under a second
 MAX_RESPONSE_BYTES = 48 * 1024 * 1024  # the largest ICP-Brasil AC CRLs are tens of MB
-MAX_FETCHES = 12  # per upload: a chain has 2-3 certificates with one or two URLs each
+MAX_FETCHES = 8  # per upload: a chain has 2-3 certificates with one or two URLs each
 OCSP_CACHE_SECONDS = 3600  # an OCSP answer without nextUpdate is kept this long at most
 
 

@@ -164,7 +164,7 @@ def validate_signatures(
 def _signature_extras(info: dict, status, context_kwargs: dict, in_pdf: bool) -> None:
 	"""Key usage by hierarchy, signature timestamp, revocation (status of a /Sig signature, not a timestamp)."""
 	if info["trusted"] and info.get("trust_kind") == "icp-brasil":
-		usage = set(getattr(status.signing_cert, "key_usage_value", None).native or ())
+		usage = set(_safe(lambda: status.signing_cert.key_usage_value.native) or ())
 		if "non_repudiation" not in usage:  # ICP-Brasil signing certificates (A1/A3) all carry it
 			info["trusted"] = False
 			info["trust_problem"] = "KEY_USAGE"
