@@ -24,13 +24,14 @@ ROOTS_DIR = (
 	Path(__file__).resolve().parents[1] / "apps/fiber_onboarding/fiber_onboarding/fiber_contracts/roots"
 )
 
-# The roots a Brazilian company's document signature must be able to chain to (v5 and v12 at least). The gov.br
-# root ("Autoridade Certificadora Raiz do Governo Federal do Brasil v1") joins this set once it is shipped.
+# The roots a Brazilian company's document signature must be able to chain to: ICP-Brasil v5 and v12 at least,
+# and the root of the gov.br signature ("assinatura eletrônica avançada").
+GOVBR_CN = "Autoridade Certificadora Raiz do Governo Federal do Brasil v1"
 EXPECTED_CNS = {
 	"Autoridade Certificadora Raiz Brasileira v5",
 	"Autoridade Certificadora Raiz Brasileira v12",
+	GOVBR_CN,
 }
-GOVBR_CN = "Autoridade Certificadora Raiz do Governo Federal do Brasil v1"
 # TLS (v10) and code-signing (v11) roots must not become document-signing anchors.
 FORBIDDEN_CNS = {
 	"Autoridade Certificadora Raiz Brasileira v10",
@@ -161,7 +162,12 @@ def test_expected_roots_present_and_unique():
 	assert EXPECTED_CNS <= set(cns), f"missing: {EXPECTED_CNS - set(cns)}"
 	assert not FORBIDDEN_CNS & set(cns), "TLS/code-signing roots are not document-signing anchors"
 	govbr = [p for p in FIXTURES if "Raiz do Governo Federal" in p.read_text(encoding="ascii")]
-	assert all(check_fixture(p.read_text(encoding="ascii")) == GOVBR_CN for p in govbr)
+	assert govbr and all(check_fixture(p.read_text(encoding="ascii")) == GOVBR_CN for p in govbr)
+	kinds = {
+		check_fixture(p.read_text(encoding="ascii")): parse_fixture(p.read_text(encoding="ascii"))[0]["Kind"]
+		for p in FIXTURES
+	}
+	assert kinds[GOVBR_CN] == ["gov.br"]  # recorded as "avançada", never as ICP-Brasil
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)

@@ -44,9 +44,11 @@ class TestShippedTrustRoots(FrappeTestCase):
 		self.assertIn("Autoridade Certificadora Raiz Brasileira v12", labels)
 		ensure_shipped_trust_roots()  # what install / migrate / the patch run
 		before = self.rows()
+		self.assertIn("Autoridade Certificadora Raiz do Governo Federal do Brasil v1", labels)
 		for root in shipped:
 			self.assertIn(root["sha256"], before, root["label"])
-			self.assertEqual(before[root["sha256"]].kind, "ICP-Brasil")
+			kind = "gov.br" if "Governo Federal" in root["label"] else "ICP-Brasil"
+			self.assertEqual(before[root["sha256"]].kind, kind, root["label"])
 		self.assertEqual(ensure_shipped_trust_roots(), [])  # nothing added twice
 		self.assertEqual(len(self.rows()), len(before))
 		# the rows are usable as they are: pins match, the core accepts them
