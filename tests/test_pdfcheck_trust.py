@@ -94,6 +94,21 @@ def test_gov_br_signature_is_accepted_with_crl_and_cpf_from_other_name(pki, serv
 	assert server.hits.get("/lcr/gov-final.crl") and server.hits.get("/lcr/gov-mid.crl")
 
 
+def test_gov_br_signature_with_only_the_signers_certificate_needs_the_chain_helpers(pki, contract):
+	"""A real gov.br signature embeds only the signer's certificate: the AC Final and AC Intermediaria come from
+	``extra_certs`` (path helpers, never anchors: the chain still ends at the pinned root)."""
+	holder = pki.gov_br("MARIA DA CONCEICAO SOUZA", CPF)
+	data = br_pki.sign(contract, holder, chain=False)
+	alone = check(data, pki)
+	assert alone.decision == REVIEW and "não encadeia" in detail(alone, "trust")
+	helpers = [pki.gov_final.der, pki.gov_mid.der]
+	verdict = check(data, pki, extra_certs=helpers)
+	assert verdict.decision == ACCEPT, verdict.checks
+	# helpers are not anchors: without the gov.br root pinned, the same chain is untrusted
+	unpinned = check(data, pki, extra_certs=helpers, trust_roots=roots(pki)[:1])
+	assert unpinned.decision == REVIEW
+
+
 def test_subprocess_check_fetches_in_the_parent(pki, contract):
 	holder = pki.e_cpf("MARIA DA CONCEICAO SOUZA", CPF)
 	verdict = check_pdf(
@@ -293,3 +308,36 @@ def test_validation_time_can_be_given(pki, contract):
 	holder = pki.e_cpf("MARIA DA CONCEICAO SOUZA", CPF, expired=True)
 	verdict = check(br_pki.sign(contract, holder), pki, validation_time="2020-12-01T12:00:00+00:00")
 	assert verdict.decision == ACCEPT, verdict.checks
+
+
+def test_cli_online_revocation(tmp_path, pki, contract):
+	"""``--online-revocation`` makes the CLI fetch CRL/OCSP; without it the same file waits for review."""
+	import json
+	import os
+	import subprocess
+	import sys
+	from pathlib import Path
+
+	pdf = tmp_path / "contrato.pdf"
+	pdf.write_bytes(br_pki.sign(contract, pki.e_cpf("MARIA DA CONCEICAO SOUZA", CPF)))
+	root = tmp_path / "raiz.pem"
+	root.write_bytes(pki.icp_root.pem)
+	args = [str(pdf), "--icp-root", str(root), "--contract-code", CODE, "--pages", "2", "--signer-cpf", CPF]
+
+	def cli(*extra):
+		proc = subprocess.run(
+			[sys.executable, "-m", "fiber_onboarding.core.pdfcheck", *args, *extra],
+			capture_output=True,
+			cwd=Path(__file__).resolve().parents[1] / "apps" / "fiber_onboarding",
+			timeout=120,
+			env=dict(os.environ, PYTHONWARNINGS="ignore"),
+		)
+		return proc.returncode, json.loads(proc.stdout)
+
+	code, out = cli("--online-revocation")
+	assert code == 0 and out["decision"] == "accept", out["checks"]
+	code, out = cli()
+	assert code == 1 and out["decision"] == "review"
+	assert "consulta on-line não foi feita" in next(
+		c["detail"] for c in out["checks"] if c["check"] == "revocation"
+	)

@@ -297,3 +297,20 @@ def test_generated_self_signed_ca_passes():
 def test_non_root_certificate_is_refused(ca, self_signed, forged):
 	with pytest.raises(FixtureError):
 		check_fixture(_make_cert(ca=ca, self_signed=self_signed, forged=forged))
+
+
+def test_shipped_gov_br_intermediates_chain_to_the_shipped_root():
+	"""``roots/intermediates/govbr-chain.pem``: the AC Intermediaria and AC Final of the gov.br chain (path helpers,
+	since gov.br signatures embed only the signer's certificate) are CAs issued under the shipped gov.br root."""
+	root = parse_fixture((ROOTS_DIR / "govbr-v1.pem").read_text(encoding="ascii"))[1]
+	text = (ROOTS_DIR / "intermediates" / "govbr-chain.pem").read_text(encoding="ascii")
+	certs = x509.load_pem_x509_certificates(text[text.index(BEGIN) :].encode("ascii"))
+	mid, final = certs
+	mid.verify_directly_issued_by(root)
+	final.verify_directly_issued_by(mid)
+	for cert in certs:
+		assert cert.issuer != cert.subject  # never an anchor
+		assert cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+	assert final.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == (
+		"AC Final do Governo Federal do Brasil v1"
+	)

@@ -318,9 +318,17 @@ class BrPki:
 		return Holder(cert, key, self._chain(ca))
 
 
-def sign(pdf: bytes, holder: Holder, *, field_name: str = "AssinaturaContratante", timestamper=None) -> bytes:
-	"""Sign ``pdf`` incrementally with pyHanko (PAdES, intermediates embedded), optionally with a signature
-	timestamp; no revocation data embedded (the checker must fetch it)."""
+def sign(
+	pdf: bytes,
+	holder: Holder,
+	*,
+	field_name: str = "AssinaturaContratante",
+	timestamper=None,
+	chain: bool = True,
+) -> bytes:
+	"""Sign ``pdf`` incrementally with pyHanko (PAdES, intermediates embedded unless ``chain=False``, which is
+	what the gov.br signer does: only the signer's certificate), optionally with a signature timestamp; no
+	revocation data embedded (the checker must fetch it)."""
 	from asn1crypto import keys
 	from asn1crypto import x509 as asn1_x509
 	from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -330,11 +338,11 @@ def sign(pdf: bytes, holder: Holder, *, field_name: str = "AssinaturaContratante
 	key_der = holder.key.private_bytes(
 		serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
 	)
-	chain = [asn1_x509.Certificate.load(ca.der) for ca in holder.chain]
+	cas = [asn1_x509.Certificate.load(ca.der) for ca in holder.chain] if chain else []
 	signer = signers.SimpleSigner(
 		signing_cert=asn1_x509.Certificate.load(holder.der),
 		signing_key=keys.PrivateKeyInfo.load(key_der),
-		cert_registry=SimpleCertificateStore.from_certs(chain),
+		cert_registry=SimpleCertificateStore.from_certs(cas),
 	)
 	writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
 	meta = signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES)

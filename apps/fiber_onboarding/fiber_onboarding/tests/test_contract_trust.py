@@ -58,6 +58,11 @@ class TestShippedTrustRoots(FrappeTestCase):
 		pins = {r.fingerprint() for r in roots}
 		self.assertFalse([p for p in problems if "Raiz Brasileira" in p], problems)
 		self.assertTrue({r["sha256"] for r in shipped} <= pins)
+		# the gov.br chain below its root travels with every check as path helpers (gov.br signatures embed only
+		# the signer's certificate)
+		from fiber_onboarding.fiber_contracts.trust_roots import chain_helpers
+
+		self.assertEqual(len(chain_helpers()), 2)
 
 	def test_a_root_staff_disabled_stays_disabled_and_a_deleted_one_comes_back(self):
 		from fiber_onboarding.patches.v15_0 import add_shipped_trust_roots

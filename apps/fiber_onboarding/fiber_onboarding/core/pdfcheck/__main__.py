@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
 	p.add_argument(
 		"--issued-sha256", help="SHA-256 do PDF emitido (prova o conteúdo quando a assinatura é incremental)"
 	)
+	p.add_argument(
+		"--extra-cert",
+		action="append",
+		default=[],
+		metavar="PEM",
+		help="certificados de AC intermediária (PEM) para montar a cadeia, ex.: a cadeia gov.br; nunca raízes",
+	)
 	p.add_argument("--signer-cnpj", help="CNPJ da empresa (um e-CNPJ precisa ser desta empresa)")
 	p.add_argument(
 		"--online-revocation",
@@ -90,6 +97,18 @@ def _read(path: str, max_bytes: int) -> tuple[bytes | None, Verdict | None]:
 	return None, Verdict(decision=REJECT, checks=checks, sha256=digest.hexdigest(), size=size)
 
 
+def _extra_certs(paths: list[str]) -> list[bytes]:
+	import base64
+
+	ders = []
+	for path in paths:
+		with open(path, "rb") as fh:
+			text = fh.read().decode("ascii", "replace")
+		for block in re.findall(r"-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----", text, re.S):
+			ders.append(base64.b64decode("".join(block.split())))
+	return ders
+
+
 def main(argv: list[str] | None = None) -> int:
 	try:
 		args = build_parser().parse_args(argv)
@@ -125,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 			expected_signer_cpf=args.signer_cpf,
 			expected_signer_name=args.signer_name,
 			expected_signer_cnpj=args.signer_cnpj,
+			extra_certs=_extra_certs(args.extra_cert),
 			revocation=HttpRevocationSource(MemoryRevocationCache()) if args.online_revocation else None,
 			max_bytes=args.max_bytes,
 			timeout=args.timeout,

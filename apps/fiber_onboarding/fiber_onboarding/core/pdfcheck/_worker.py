@@ -238,6 +238,7 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 			reader=ph_reader,
 			revinfo=options.get("revinfo"),
 			validation_time=options.get("validation_time"),
+			extra_certs=[base64.b64decode(c) for c in options.get("extra_certs") or []],
 		)
 		budget.check()
 		result["signatures"] = statuses

@@ -197,6 +197,7 @@ def check_pdf(
 	expected_signer_cnpj: str | None = None,
 	revocation: RevocationSource | None = None,
 	validation_time: str | None = None,
+	extra_certs: Iterable[bytes] = (),
 	max_bytes: int = DEFAULT_MAX_BYTES,
 	cpu_seconds: int = DEFAULT_CPU_SECONDS,
 	memory_mb: int = DEFAULT_MEMORY_MB,
@@ -210,7 +211,9 @@ def check_pdf(
 	``expected_signer_cnpj``: the company's CNPJ (an e-CNPJ must be this company's). ``revocation``: where CRLs and
 	OCSP responses are fetched (``revocation_fetch.HttpRevocationSource``); without it only revocation data
 	embedded in the PDF counts, and a chain without any goes to review. ``validation_time``: ISO datetime to
-	validate at (tests; default now).
+	validate at (tests; default now). ``extra_certs``: DER intermediate CA certificates that help build a chain
+	(never anchors: the chain must still verify up to a pinned root), e.g. the gov.br chain, whose signatures
+	embed only the signer's certificate.
 	``cpu_seconds``, ``memory_mb`` and ``timeout`` are the last-resort kill of the child, not verdict rules: any
 	value far above the budgets gives the same verdict for the same file."""
 	return _check(
@@ -223,6 +226,7 @@ def check_pdf(
 		expected_signer_cnpj=expected_signer_cnpj,
 		revocation=revocation,
 		validation_time=validation_time,
+		extra_certs=extra_certs,
 		max_bytes=max_bytes,
 		cpu_seconds=cpu_seconds,
 		memory_mb=memory_mb,
@@ -244,6 +248,7 @@ def _check_in_process(data: bytes, **kwargs) -> Verdict:
 		"validation_time",
 	):
 		kwargs.setdefault(name, None)
+	kwargs.setdefault("extra_certs", ())
 	kwargs.setdefault("trust_roots", ())
 	kwargs.setdefault("issued_sha256", None)
 	kwargs.setdefault("max_bytes", DEFAULT_MAX_BYTES)
@@ -264,6 +269,7 @@ def _check(
 	expected_signer_cnpj,
 	revocation,
 	validation_time,
+	extra_certs,
 	max_bytes,
 	cpu_seconds,
 	memory_mb,
@@ -285,6 +291,7 @@ def _check(
 		"signer_name": expected_signer_name,
 		"signer_cnpj": expected_signer_cnpj,
 		"validation_time": validation_time,
+		"extra_certs": [base64.b64encode(bytes(c)).decode("ascii") for c in extra_certs or ()][:50],
 		"cpu_seconds": cpu_seconds,
 		"memory_mb": memory_mb,
 		"issued_sha256": issued_sha256,

@@ -23,6 +23,7 @@ from .identity import (  # re-exported: the public names of the identity helpers
 	normalise_name,
 )
 from .model import FAIL, PASS, SIGNATURE_CATEGORY, WARN, row
+from .trust import check_trust
 
 MAX_SIGNATURES = 20  # a contract carries a handful; thousands would only multiply the validation work
 
@@ -48,6 +49,7 @@ def validate_signatures(
 	reader=None,
 	revinfo: dict | None = None,
 	validation_time: str | None = None,
+	extra_certs: list[bytes] = (),
 ) -> tuple[list[dict], str | None]:
 	"""Validate every embedded signature; return (statuses, error). ``roots`` = [{label, kind, der}].
 
@@ -55,7 +57,7 @@ def validate_signatures(
 	bottom_line, summary), the signer identity, the trust root it chains to, the signature timestamp (if any),
 	the revocation result and ``acceptable`` (the §3 rule plus revocation, identity aside). ``revinfo``: CRLs and
 	OCSP responses the parent fetched (base64); ``validation_time``: ISO datetime to validate at (tests), else
-	now. ``error`` is set when the signatures could not be enumerated at all."""
+	now; ``extra_certs``: DER CA certificates for path building only (never anchors). ``error`` is set when the signatures could not be enumerated at all."""
 	from asn1crypto import x509 as asn1_x509
 	from pyhanko.pdf_utils.reader import PdfFileReader
 	from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
@@ -88,7 +90,7 @@ def validate_signatures(
 	# trust_roots is always an explicit list: omitting it would make pyHanko use the system store.
 	base = {
 		"trust_roots": anchors,
-		"other_certs": dss["certs"],
+		"other_certs": dss["certs"] + _load_certs(extra_certs),
 		"allow_fetching": False,
 		"revocation_mode": "soft-fail",
 	}
@@ -159,6 +161,20 @@ def validate_signatures(
 		)
 		statuses.append(info)
 	return statuses, None
+
+
+def _load_certs(ders) -> list:
+	from asn1crypto import x509 as asn1_x509
+
+	certs = []
+	for der in ders or ():
+		try:
+			cert = asn1_x509.Certificate.load(der)
+			cert.subject.human_friendly
+			certs.append(cert)
+		except Exception:
+			continue  # a helper that does not parse helps nobody; the chain still needs a pinned root
+	return certs
 
 
 def _signature_extras(info: dict, status, context_kwargs: dict, in_pdf: bool) -> None:
@@ -320,70 +336,3 @@ def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: boo
 	if unknown:
 		return row("signatures", WARN, "; ".join(unknown + ok))
 	return row("signatures", PASS, "Assinaturas íntegras: {}.".format("; ".join(ok)))
-
-
-_TRUST_PROBLEMS = {
-	"REVOKED_NO_POE": "o certificado do signatário foi revogado",
-	"REVOKED_CA_NO_POE": "o certificado de uma AC da cadeia foi revogado",
-	"OUT_OF_BOUNDS_NO_POE": "o certificado do signatário está fora do prazo de validade (válido até {not_after})",
-	"KEY_USAGE": "o certificado ICP-Brasil não tem o uso de chave 'não repúdio' exigido para assinar documentos",
-	"CHAIN_CONSTRAINTS_FAILURE": "a cadeia de certificação viola restrições (uso de chave, políticas ou nomes)",
-}
-
-
-def _why_untrusted(s: dict) -> str:
-	problem = s.get("trust_problem") or ""
-	if problem in _TRUST_PROBLEMS:
-		return _TRUST_PROBLEMS[problem].format(not_after=(s.get("not_after") or "?")[:10])
-	issuer = (s.get("signer") or {}).get("issuer") or "?"
-	if problem == "NO_CERTIFICATE_CHAIN_FOUND" or not s.get("trust_root"):
-		return f"o certificado não encadeia a nenhuma raiz configurada (emissor: {issuer})"
-	return (
-		f"a cadeia de certificação até a raiz {s.get('trust_root')} é inválida: a assinatura de uma AC ou uma "
-		f"restrição da cadeia não confere (AC com o mesmo nome e outra chave?) ({problem or '?'})"
-	)
-
-
-def _timestamp_text(s: dict) -> str:
-	stamp = s.get("timestamp")
-	if not stamp:
-		return ""
-	if stamp["valid"] and stamp["trusted"]:
-		return " Carimbo do tempo da assinatura válido ({}, {}).".format(stamp.get("tsa"), stamp.get("at"))
-	return " Carimbo do tempo da assinatura {} ({}).".format(
-		"não confiável" if stamp["valid"] else "inválido", stamp.get("tsa")
-	)
-
-
-def check_trust(statuses: list[dict], n_roots: int, refused: list[str]) -> dict:
-	refused_txt = (" Raízes recusadas: " + " ".join(refused)) if refused else ""
-	sigs = [s for s in statuses if s.get("kind") == "signature" and "error" not in s]
-	if not sigs:
-		return row("trust", WARN, "Nenhuma assinatura para verificar a cadeia de confiança." + refused_txt)
-	sigs = [s for s in sigs if s["intact"] and s["valid"]]
-	if not sigs:
-		return row(
-			"trust",
-			WARN,
-			"Cadeia de confiança não avaliada: nenhuma assinatura íntegra e válida." + refused_txt,
-		)
-	trusted = [s for s in sigs if s["trusted"]]
-	if trusted:
-		s = trusted[0]
-		stamp = s.get("timestamp")
-		outcome = PASS if not stamp or (stamp["valid"] and stamp["trusted"]) else WARN
-		return row(
-			"trust",
-			outcome,
-			"Certificado encadeado à raiz {} ({}): assinatura {}.{}{}".format(
-				s.get("trust_root"), s.get("trust_kind"), s.get("category"), _timestamp_text(s), refused_txt
-			),
-		)
-	if not n_roots:
-		return row(
-			"trust",
-			WARN,
-			f"Nenhuma raiz de confiança configurada: cadeia não verificada (conferir no Validar ITI).{refused_txt}",
-		)
-	reasons = "; ".join(dict.fromkeys(f"assinatura {s['index']}: {_why_untrusted(s)}" for s in sigs))
-	return row("trust", WARN, f"Certificado não confiável — {reasons}. Conferir no Validar ITI.{refused_txt}")

@@ -38,6 +38,12 @@ def load_trust_roots() -> tuple[list, list[str]]:
 	return load()
 
 
+def chain_helpers() -> list[bytes]:
+	from fiber_onboarding.fiber_contracts.trust_roots import chain_helpers as helpers
+
+	return helpers()
+
+
 SIGNER_LABELS = (
 	("name", "Nome"),
 	("cpf", "CPF"),
@@ -103,6 +109,7 @@ def run_checks(contract: str, upload: str):
 		expected_signer_name=doc.legal_name or None,
 		expected_signer_cnpj=frappe.db.get_value(CASE, doc.onboarding, "cnpj") or None,
 		revocation=revocation_source(),
+		extra_certs=chain_helpers(),
 		max_bytes=max_upload_bytes(),
 	)
 	checks = list(verdict.checks)
