@@ -342,6 +342,7 @@ class TestPki:
 	intermediates_der: tuple[bytes, ...] = ()
 	tsa_cert_der: bytes = b""
 	tsa_key_der: bytes = b""
+	crls_der: tuple[bytes, ...] = ()  # an empty CRL of each CA: what ``sign`` embeds as revocation data
 
 	@property
 	def root_sha256(self) -> str:
@@ -470,6 +471,9 @@ def make_pki(
 		days=365,
 		extra=extra,
 	)
+	crls = [_empty_crl(x509, hashes, root_name, root_key, now)]
+	if intermediate:
+		crls.append(_empty_crl(x509, hashes, issuer_name, issuer_key, now))
 	tsa_cert_der = tsa_key_der = b""
 	if tsa:
 		tsa_key = new_key()
@@ -494,11 +498,26 @@ def make_pki(
 		intermediates_der=tuple(intermediates),
 		tsa_cert_der=tsa_cert_der,
 		tsa_key_der=tsa_key_der,
+		crls_der=tuple(c.public_bytes(serialization.Encoding.DER) for c in crls),
 	)
 
 
-def sign(pdf: bytes, pki: TestPki, *, field_name: str = "AssinaturaContratante") -> bytes:
-	"""Sign ``pdf`` incrementally with pyHanko (PAdES baseline, detached CMS; intermediates embedded)."""
+def _empty_crl(x509, hashes, issuer_name, issuer_key, now):
+	return (
+		x509.CertificateRevocationListBuilder()
+		.issuer_name(issuer_name)
+		.last_update(now - dt.timedelta(days=1))
+		.next_update(now + dt.timedelta(days=3650))
+		.sign(issuer_key, hashes.SHA256())
+	)
+
+
+def sign(
+	pdf: bytes, pki: TestPki, *, field_name: str = "AssinaturaContratante", revinfo: bool = True
+) -> bytes:
+	"""Sign ``pdf`` incrementally with pyHanko (PAdES baseline, detached CMS; intermediates embedded); with
+	``revinfo`` the CAs' CRLs are then added to the Document Security Store (/DSS), like a PAdES B-LT signer, so
+	the checker can establish revocation offline."""
 	from asn1crypto import keys, x509
 	from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 	from pyhanko.sign import fields, signers
@@ -516,7 +535,25 @@ def sign(pdf: bytes, pki: TestPki, *, field_name: str = "AssinaturaContratante")
 		signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES),
 		signer=signer,
 	)
+	if revinfo and pki.crls_der:
+		return add_dss(out.getvalue(), crls=pki.crls_der)
 	return out.getvalue()
+
+
+def add_dss(pdf: bytes, *, crls=(), ocsps=()) -> bytes:
+	"""Append a /DSS revision holding ``crls`` / ``ocsps`` (DER), as PAdES-LT signing tools do."""
+	from asn1crypto import crl, ocsp
+	from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+	buf = io.BytesIO(pdf)
+	DocumentSecurityStore.add_dss(
+		buf,
+		None,
+		crls=[crl.CertificateList.load(c) for c in crls],
+		ocsps=[ocsp.OCSPResponse.load(o) for o in ocsps],
+		force_write=True,
+	)
+	return buf.getvalue()
 
 
 def doc_timestamp(pdf: bytes, pki: TestPki) -> bytes:

@@ -24,13 +24,14 @@ ROOTS_DIR = (
 	Path(__file__).resolve().parents[1] / "apps/fiber_onboarding/fiber_onboarding/fiber_contracts/roots"
 )
 
-# The roots a Brazilian company's document signature must be able to chain to (v5 and v12 at least). The gov.br
-# root ("Autoridade Certificadora Raiz do Governo Federal do Brasil v1") joins this set once it is shipped.
+# The roots a Brazilian company's document signature must be able to chain to: ICP-Brasil v5 and v12 at least,
+# and the root of the gov.br signature ("assinatura eletrônica avançada").
+GOVBR_CN = "Autoridade Certificadora Raiz do Governo Federal do Brasil v1"
 EXPECTED_CNS = {
 	"Autoridade Certificadora Raiz Brasileira v5",
 	"Autoridade Certificadora Raiz Brasileira v12",
+	GOVBR_CN,
 }
-GOVBR_CN = "Autoridade Certificadora Raiz do Governo Federal do Brasil v1"
 # TLS (v10) and code-signing (v11) roots must not become document-signing anchors.
 FORBIDDEN_CNS = {
 	"Autoridade Certificadora Raiz Brasileira v10",
@@ -161,7 +162,12 @@ def test_expected_roots_present_and_unique():
 	assert EXPECTED_CNS <= set(cns), f"missing: {EXPECTED_CNS - set(cns)}"
 	assert not FORBIDDEN_CNS & set(cns), "TLS/code-signing roots are not document-signing anchors"
 	govbr = [p for p in FIXTURES if "Raiz do Governo Federal" in p.read_text(encoding="ascii")]
-	assert all(check_fixture(p.read_text(encoding="ascii")) == GOVBR_CN for p in govbr)
+	assert govbr and all(check_fixture(p.read_text(encoding="ascii")) == GOVBR_CN for p in govbr)
+	kinds = {
+		check_fixture(p.read_text(encoding="ascii")): parse_fixture(p.read_text(encoding="ascii"))[0]["Kind"]
+		for p in FIXTURES
+	}
+	assert kinds[GOVBR_CN] == ["gov.br"]  # recorded as "avançada", never as ICP-Brasil
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
@@ -291,3 +297,20 @@ def test_generated_self_signed_ca_passes():
 def test_non_root_certificate_is_refused(ca, self_signed, forged):
 	with pytest.raises(FixtureError):
 		check_fixture(_make_cert(ca=ca, self_signed=self_signed, forged=forged))
+
+
+def test_shipped_gov_br_intermediates_chain_to_the_shipped_root():
+	"""``roots/intermediates/govbr-chain.pem``: the AC Intermediaria and AC Final of the gov.br chain (path helpers,
+	since gov.br signatures embed only the signer's certificate) are CAs issued under the shipped gov.br root."""
+	root = parse_fixture((ROOTS_DIR / "govbr-v1.pem").read_text(encoding="ascii"))[1]
+	text = (ROOTS_DIR / "intermediates" / "govbr-chain.pem").read_text(encoding="ascii")
+	certs = x509.load_pem_x509_certificates(text[text.index(BEGIN) :].encode("ascii"))
+	mid, final = certs
+	mid.verify_directly_issued_by(root)
+	final.verify_directly_issued_by(mid)
+	for cert in certs:
+		assert cert.issuer != cert.subject  # never an anchor
+		assert cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+	assert final.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == (
+		"AC Final do Governo Federal do Brasil v1"
+	)

@@ -5,6 +5,10 @@ whose file does not match its SHA-256 pin is refused right there, with the core'
 silently weakening every later check. ``load_trust_roots`` gives the enabled rows to the checker.
 """
 
+import base64
+import re
+from pathlib import Path
+
 import frappe
 from frappe import _
 from frappe.utils import cint
@@ -83,3 +87,18 @@ def load_trust_roots() -> tuple[list, list[str]]:
 		except Exception as e:
 			problems.append(f"Raiz de confiança {row.label} inutilizável: {e}")
 	return roots, problems
+
+
+INTERMEDIATES_DIR = Path(__file__).resolve().parent / "roots" / "intermediates"
+_PEM = re.compile(r"-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----", re.S)
+
+
+def chain_helpers(folder: Path = INTERMEDIATES_DIR) -> list[bytes]:
+	"""DER intermediate CA certificates shipped in ``roots/intermediates`` (the gov.br chain: its signatures embed
+	only the signer's certificate). Path-building helpers only, never trust anchors: a chain through them must
+	still verify up to an enabled, pinned Fiber Trust Root."""
+	ders = []
+	for path in sorted(folder.glob("*.pem")):
+		for block in _PEM.findall(path.read_text(encoding="ascii")):
+			ders.append(base64.b64decode("".join(block.split())))
+	return ders

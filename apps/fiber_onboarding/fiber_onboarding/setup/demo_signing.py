@@ -27,6 +27,7 @@ class SigningPki:
 	root_der: bytes
 	signer_cert_der: bytes
 	signer_key_der: bytes
+	crl_der: bytes = b""  # the root's (empty) CRL: embedded as revocation data by ``sign_pdf``
 
 	@property
 	def root_sha256(self) -> str:
@@ -104,7 +105,15 @@ def make_pki(signer_cn: str = DEFAULT_SIGNER_CN, root_cn: str = DEFAULT_ROOT_LAB
 		)
 		.sign(root_key, hashes.SHA256())
 	)
+	crl = (
+		x509.CertificateRevocationListBuilder()
+		.issuer_name(root_name)
+		.last_update(now - dt.timedelta(days=1))
+		.next_update(now + dt.timedelta(days=3650))
+		.sign(root_key, hashes.SHA256())
+	)
 	return SigningPki(
+		crl_der=crl.public_bytes(serialization.Encoding.DER),
 		root_pem=root.public_bytes(serialization.Encoding.PEM),
 		root_der=root.public_bytes(serialization.Encoding.DER),
 		signer_cert_der=signer.public_bytes(serialization.Encoding.DER),
@@ -115,10 +124,13 @@ def make_pki(signer_cn: str = DEFAULT_SIGNER_CN, root_cn: str = DEFAULT_ROOT_LAB
 
 
 def sign_pdf(pdf: bytes, pki: SigningPki) -> bytes:
-	"""Sign ``pdf`` incrementally (PAdES, detached CMS), the way signing tools append to the issued file."""
-	from asn1crypto import keys, x509
+	"""Sign ``pdf`` incrementally (PAdES, detached CMS), the way signing tools append to the issued file, then
+	add the root's CRL to the Document Security Store (PAdES-LT): the check establishes revocation offline,
+	as for a customer's signer that embeds revocation data (the demo PKI publishes no CRL on the network)."""
+	from asn1crypto import crl, keys, x509
 	from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 	from pyhanko.sign import fields, signers
+	from pyhanko.sign.validation.dss import DocumentSecurityStore
 	from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 	signer = signers.SimpleSigner(
@@ -134,10 +146,14 @@ def sign_pdf(pdf: bytes, pki: SigningPki) -> bytes:
 		),
 		signer=signer,
 	)
-	return out.getvalue()
+	if not pki.crl_der:
+		return out.getvalue()
+	buf = io.BytesIO(out.getvalue())
+	DocumentSecurityStore.add_dss(buf, None, crls=[crl.CertificateList.load(pki.crl_der)], force_write=True)
+	return buf.getvalue()
 
 
-def pin_trust_root(pki: SigningPki, label: str = DEFAULT_ROOT_LABEL):
+def pin_trust_root(pki: SigningPki, label: str = DEFAULT_ROOT_LABEL, kind: str = "ICP-Brasil"):
 	"""Pin the PKI's root in Fiber Onboarding Settings (a PEM text row), replacing an earlier one of that label.
 
 	Writes the child row alone (no save of the whole single), so staff edits of the settings are left alone.
@@ -145,7 +161,7 @@ def pin_trust_root(pki: SigningPki, label: str = DEFAULT_ROOT_LABEL):
 	settings_name = "Fiber Onboarding Settings"
 	values = {
 		"label": label,
-		"kind": "ICP-Brasil",
+		"kind": kind,
 		"enabled": 1,
 		"pem": pki.root_pem.decode(),
 		"sha256": pki.root_sha256,

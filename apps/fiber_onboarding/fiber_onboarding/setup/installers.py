@@ -12,6 +12,7 @@ INSTALLERS = (
 	"fiber_onboarding.setup.email_templates.ensure_email_templates",
 	"fiber_onboarding.setup.workflows.ensure_workflows",
 	"fiber_onboarding.setup.settings.ensure_settings",
+	"fiber_onboarding.setup.shipped_roots.ensure_shipped_trust_roots",
 	"fiber_onboarding.setup.desk.ensure_desk",
 )
 

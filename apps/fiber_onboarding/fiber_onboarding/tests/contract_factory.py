@@ -105,7 +105,7 @@ def make_case(portal_user: str | None = None, legal_email: str | None = None, **
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def trust_test_root(pki: SigningPki, label: str = DEFAULT_ROOT_LABEL):
+def trust_test_root(pki: SigningPki, label: str = DEFAULT_ROOT_LABEL, kind: str = "ICP-Brasil"):
 	"""Pin the test root in Fiber Onboarding Settings, replacing an earlier one of that label.
 
 	Other test classes on the shared site may be saving the settings at the same moment: a deadlock with them
@@ -113,7 +113,7 @@ def trust_test_root(pki: SigningPki, label: str = DEFAULT_ROOT_LABEL):
 	"""
 	for attempt in range(5):
 		try:
-			pin_trust_root(pki, label)
+			pin_trust_root(pki, label, kind)
 			return
 		except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
 			if attempt == 4:

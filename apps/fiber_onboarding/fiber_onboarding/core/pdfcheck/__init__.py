@@ -17,10 +17,17 @@ Usage::
         verdict.checks  # [{"check": "is_pdf", "outcome": "pass", "detail": "..."}, ...]
 
 Checks (ids): is_pdf, size, parse, encryption, active_content, page_count, contract_code, signatures, trust,
-signer. ``reject`` when a hard check fails; ``accept`` only when every check passes and a trusted, intact
+revocation, signer. ``reject`` when a hard check fails; ``accept`` only when every check passes and a trusted, intact
 signature with acceptable coverage belongs to the expected signer (the CPF decides; the name, if given, must be
 compatible); ``review`` otherwise (e.g. scanned or unsigned uploads, untrusted CA, another signer). Checks that
-could not run after a hard failure are omitted. ``trust`` and ``signer`` only ever pass or warn.
+could not run after a hard failure are omitted. ``trust``, ``revocation`` and ``signer`` only ever pass or warn.
+
+Signer identity (``identity``): e-CPF, e-CNPJ (``expected_signer_cnpj``: the company must be the registered one)
+and gov.br profiles; the CPF decides, a name written differently is reported word by word. Revocation
+(``revocation``): every certificate below the root needs a CRL/OCSP answer, embedded in the PDF (/DSS, CMS
+attribute) or fetched by the parent from the certificate's URLs through ``revocation=`` (a
+``revocation_fetch.HttpRevocationSource``, optionally cached); the worker then runs a second time with that
+data. Without it, a revoked certificate, or revocation that cannot be established, the decision is review.
 
 ``Verdict`` also carries ``sha256`` and ``size`` of the upload, ``signer`` (name, CPF and its source, company /
 CNPJ for e-CNPJ, subject, issuer, trust root, ``category`` "qualificada" for ICP-Brasil roots or "avançada"),

@@ -16,6 +16,7 @@ import sys
 
 from .api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAGIC_WINDOW, check_magic, check_pdf, check_size
 from .model import FAIL, REJECT, TrustRoot, TrustRootError, Verdict, row
+from .revocation_fetch import HttpRevocationSource, MemoryRevocationCache
 
 _PIN = re.compile(r"^(?P<path>.+?):(?P<pin>[0-9A-Fa-f]{2}(?::?[0-9A-Fa-f]{2}){31})$")
 
@@ -50,6 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
 	p.add_argument(
 		"--issued-sha256", help="SHA-256 do PDF emitido (prova o conteúdo quando a assinatura é incremental)"
 	)
+	p.add_argument(
+		"--extra-cert",
+		action="append",
+		default=[],
+		metavar="PEM",
+		help="certificados de AC intermediária (PEM) para montar a cadeia, ex.: a cadeia gov.br; nunca raízes",
+	)
+	p.add_argument("--signer-cnpj", help="CNPJ da empresa (um e-CNPJ precisa ser desta empresa)")
+	p.add_argument(
+		"--online-revocation",
+		action="store_true",
+		help="consulta LCR/OCSP nos endereços dos certificados (sem isso, só vale o que o PDF traz embutido)",
+	)
 	p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
 	p.add_argument(
 		"--timeout",
@@ -81,6 +95,18 @@ def _read(path: str, max_bytes: int) -> tuple[bytes | None, Verdict | None]:
 			digest.update(chunk)
 	checks = [check_magic(head), check_size(size, max_bytes)]
 	return None, Verdict(decision=REJECT, checks=checks, sha256=digest.hexdigest(), size=size)
+
+
+def _extra_certs(paths: list[str]) -> list[bytes]:
+	import base64
+
+	ders = []
+	for path in paths:
+		with open(path, "rb") as fh:
+			text = fh.read().decode("ascii", "replace")
+		for block in re.findall(r"-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----", text, re.S):
+			ders.append(base64.b64decode("".join(block.split())))
+	return ders
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
 			trust_roots=roots,
 			expected_signer_cpf=args.signer_cpf,
 			expected_signer_name=args.signer_name,
+			expected_signer_cnpj=args.signer_cnpj,
+			extra_certs=_extra_certs(args.extra_cert),
+			revocation=HttpRevocationSource(MemoryRevocationCache()) if args.online_revocation else None,
 			max_bytes=args.max_bytes,
 			timeout=args.timeout,
 			issued_sha256=args.issued_sha256,

@@ -141,6 +141,7 @@ def run_checks(data: bytes, options: dict) -> dict:
 
 def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 	from . import checks as C
+	from . import revocation as R
 	from . import signatures as S
 
 	started = time.monotonic()
@@ -231,7 +232,14 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 			{"label": r["label"], "kind": r["kind"], "der": base64.b64decode(r["der"])}
 			for r in options.get("roots", [])
 		]
-		statuses, sig_error = S.validate_signatures(data, roots, reader=ph_reader)
+		statuses, sig_error = S.validate_signatures(
+			data,
+			roots,
+			reader=ph_reader,
+			revinfo=options.get("revinfo"),
+			validation_time=options.get("validation_time"),
+			extra_certs=[base64.b64decode(c) for c in options.get("extra_certs") or []],
+		)
 		budget.check()
 		result["signatures"] = statuses
 		earlier = S.signatures_in_earlier_revisions(ph_reader) if not sig_error else 0
@@ -270,8 +278,15 @@ def _run_checks(data: bytes, options: dict, log: _RepairLog, budget) -> dict:
 		stats["t_text"] = round(time.monotonic() - started, 3)
 		# 7. trust and signer
 		out.append(S.check_trust(statuses, len(roots), options.get("refused_roots", [])))
+		out.append(R.check_revocation(statuses, options.get("revinfo")))
+		result["revocation_needs"] = [
+			need
+			for s in statuses
+			if not (s.get("revocation") or {}).get("checked")
+			for need in (s.get("revocation") or {}).get("needs", [])
+		]
 		signer_row, signer, qualifying = S.check_signer(
-			statuses, options.get("signer_cpf"), options.get("signer_name")
+			statuses, options.get("signer_cpf"), options.get("signer_name"), options.get("signer_cnpj")
 		)
 		out.append(signer_row)
 		result["signer"] = signer
@@ -347,6 +362,12 @@ def main() -> int:
 		data = stdin.read(length)
 		if len(data) != length:
 			raise ValueError("short input")
+		extra = int(header.get("revinfo_length") or 0)
+		if extra:  # the CRLs / OCSP responses the parent fetched: too big for the header line
+			blob = stdin.read(extra)
+			if len(blob) != extra:
+				raise ValueError("short input")
+			header["revinfo"] = json.loads(blob.decode("utf-8"))
 	except Exception:
 		return EXIT_BAD_INPUT
 	_quiet()

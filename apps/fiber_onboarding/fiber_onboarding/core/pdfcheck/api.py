@@ -34,6 +34,7 @@ from .model import (
 	decide,
 	row,
 )
+from .revocation_fetch import RevocationSource, gather
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAGIC_WINDOW = 1024
@@ -123,7 +124,12 @@ def _signal_name(code: int) -> str:
 
 def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, str | None, str | None]:
 	"""Run the child; return (result, None, None) or (None, pt-BR reason, kill) where ``kill`` is "cpu",
-	"wall" or "memory" when a last-resort limit ended the child, else None."""
+	"wall" or "memory" when a last-resort limit ended the child, else None. ``header['revinfo']`` (fetched
+	CRLs / OCSP responses, possibly megabytes) travels after the file, not in the header line."""
+	header = dict(header)
+	revinfo = header.pop("revinfo", None)
+	extra = json.dumps(revinfo).encode("utf-8") if revinfo is not None else b""
+	header["revinfo_length"] = len(extra)
 	payload = json.dumps(dict(header, length=len(data))).encode("utf-8") + b"\n"
 	try:
 		proc = subprocess.Popen(
@@ -138,7 +144,7 @@ def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, 
 	except OSError as exc:
 		return None, f"Não foi possível iniciar o processo de análise ({exc.strerror or exc}).", None
 	try:
-		stdout, stderr = proc.communicate(payload + data, timeout=timeout)
+		stdout, stderr = proc.communicate(payload + data + extra, timeout=timeout)
 	except subprocess.TimeoutExpired:
 		proc.kill()
 		proc.communicate()
@@ -171,6 +177,15 @@ def run_worker(header: dict, data: bytes, timeout: float) -> tuple[dict | None, 
 	return result, None, None
 
 
+def _run(header: dict, data: bytes, timeout: float, in_process: bool):
+	if in_process:
+		from ._worker import run_checks
+
+		result = json.loads(json.dumps(run_checks(data, dict(header)), default=str))
+		return result, None, None
+	return run_worker(header, data, timeout)
+
+
 def check_pdf(
 	data: bytes,
 	*,
@@ -179,6 +194,10 @@ def check_pdf(
 	trust_roots: Iterable[TrustRoot] = (),
 	expected_signer_cpf: str | None = None,
 	expected_signer_name: str | None = None,
+	expected_signer_cnpj: str | None = None,
+	revocation: RevocationSource | None = None,
+	validation_time: str | None = None,
+	extra_certs: Iterable[bytes] = (),
 	max_bytes: int = DEFAULT_MAX_BYTES,
 	cpu_seconds: int = DEFAULT_CPU_SECONDS,
 	memory_mb: int = DEFAULT_MEMORY_MB,
@@ -189,6 +208,12 @@ def check_pdf(
 
 	``issued_sha256`` (optional): SHA-256 of the PDF that was sent; when the upload starts with exactly those
 	bytes (incremental signing) the content is proven to be ours without looking at its text.
+	``expected_signer_cnpj``: the company's CNPJ (an e-CNPJ must be this company's). ``revocation``: where CRLs and
+	OCSP responses are fetched (``revocation_fetch.HttpRevocationSource``); without it only revocation data
+	embedded in the PDF counts, and a chain without any goes to review. ``validation_time``: ISO datetime to
+	validate at (tests; default now). ``extra_certs``: DER intermediate CA certificates that help build a chain
+	(never anchors: the chain must still verify up to a pinned root), e.g. the gov.br chain, whose signatures
+	embed only the signer's certificate.
 	``cpu_seconds``, ``memory_mb`` and ``timeout`` are the last-resort kill of the child, not verdict rules: any
 	value far above the budgets gives the same verdict for the same file."""
 	return _check(
@@ -198,6 +223,10 @@ def check_pdf(
 		trust_roots=trust_roots,
 		expected_signer_cpf=expected_signer_cpf,
 		expected_signer_name=expected_signer_name,
+		expected_signer_cnpj=expected_signer_cnpj,
+		revocation=revocation,
+		validation_time=validation_time,
+		extra_certs=extra_certs,
 		max_bytes=max_bytes,
 		cpu_seconds=cpu_seconds,
 		memory_mb=memory_mb,
@@ -209,8 +238,17 @@ def check_pdf(
 
 def _check_in_process(data: bytes, **kwargs) -> Verdict:
 	"""Same as ``check_pdf`` but parses in this process, without limits. Tests only (patches pypdf's inflate)."""
-	for name in ("contract_code", "expected_pages", "expected_signer_cpf", "expected_signer_name"):
+	for name in (
+		"contract_code",
+		"expected_pages",
+		"expected_signer_cpf",
+		"expected_signer_name",
+		"expected_signer_cnpj",
+		"revocation",
+		"validation_time",
+	):
 		kwargs.setdefault(name, None)
+	kwargs.setdefault("extra_certs", ())
 	kwargs.setdefault("trust_roots", ())
 	kwargs.setdefault("issued_sha256", None)
 	kwargs.setdefault("max_bytes", DEFAULT_MAX_BYTES)
@@ -228,6 +266,10 @@ def _check(
 	trust_roots,
 	expected_signer_cpf,
 	expected_signer_name,
+	expected_signer_cnpj,
+	revocation,
+	validation_time,
+	extra_certs,
 	max_bytes,
 	cpu_seconds,
 	memory_mb,
@@ -247,17 +289,19 @@ def _check(
 		"refused_roots": refused,
 		"signer_cpf": expected_signer_cpf,
 		"signer_name": expected_signer_name,
+		"signer_cnpj": expected_signer_cnpj,
+		"validation_time": validation_time,
+		"extra_certs": [base64.b64encode(bytes(c)).decode("ascii") for c in extra_certs or ()][:50],
 		"cpu_seconds": cpu_seconds,
 		"memory_mb": memory_mb,
 		"issued_sha256": issued_sha256,
 	}
-	if in_process:
-		from ._worker import run_checks
-
-		result, reason, kill = run_checks(data, header), None, None
-		result = json.loads(json.dumps(result, default=str))
-	else:
-		result, reason, kill = run_worker(header, data, timeout)
+	result, reason, kill = _run(header, data, timeout, in_process)
+	needs = (result or {}).get("revocation_needs")
+	if needs and revocation is not None:
+		# second run with the CRLs / OCSP responses of the certificates' own URLs (fetched here, in the parent)
+		header["revinfo"] = gather(needs, revocation)
+		result, reason, kill = _run(header, data, timeout, in_process)
 	if result is None:
 		checks.append(row("parse", FAIL, reason))
 		stats = {"kill": kill} if kill else {}

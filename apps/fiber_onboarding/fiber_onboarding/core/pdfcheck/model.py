@@ -33,10 +33,12 @@ CHECK_IDS = (
 	"contract_code",
 	"signatures",
 	"trust",
+	"revocation",
 	"signer",
 )
 
-# A failure of one of these rejects the upload (signed-pdf.md §8). trust/signer never fail: they warn (review).
+# A failure of one of these rejects the upload (signed-pdf.md §8). trust/revocation/signer never fail: they warn
+# (review).
 HARD_CHECKS = frozenset(
 	("is_pdf", "size", "parse", "encryption", "active_content", "page_count", "contract_code", "signatures")
 )

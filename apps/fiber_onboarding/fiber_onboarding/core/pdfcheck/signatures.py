@@ -9,145 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
-import unicodedata
+from datetime import datetime
 
+from . import revocation as R
 from .checks import reraise_fatal
+from .identity import (  # re-exported: the public names of the identity helpers
+	check_signer,
+	cpf_digits,
+	format_cpf,
+	identity_from_cert,
+	match_signer,
+	names_compatible,
+	normalise_name,
+)
 from .model import FAIL, PASS, SIGNATURE_CATEGORY, WARN, row
-
-# ICP-Brasil SAN otherName OIDs
-OID_ICP_PF_DATA = "2.16.76.1.3.1"  # e-CPF holder: birth date(8) + CPF(11) + NIS(11) + RG(15) + issuer/UF(6)
-OID_ICP_PJ_RESPONSIBLE_NAME = "2.16.76.1.3.2"  # e-CNPJ: name of the company's responsible person
-OID_ICP_PJ_RESPONSIBLE_DATA = "2.16.76.1.3.4"  # e-CNPJ: responsible's birth date(8) + CPF(11) + ... (as 3.1)
+from .trust import check_trust
 
 MAX_SIGNATURES = 20  # a contract carries a handful; thousands would only multiply the validation work
 
-_DIGITS = re.compile(r"\D")
-
-
-def cpf_digits(value: str | None) -> str | None:
-	"""The 11 digits of a CPF written in any format, or None when it is not a valid CPF."""
-	if not value:
-		return None
-	digits = _DIGITS.sub("", str(value))
-	if len(digits) != 11 or digits == digits[0] * 11:
-		return None
-	nums = [int(d) for d in digits]
-	for n in (9, 10):
-		total = sum(nums[i] * (n + 1 - i) for i in range(n))
-		check = (total * 10) % 11 % 10
-		if nums[n] != check:
-			return None
-	return digits
-
-
-def format_cpf(digits: str | None) -> str | None:
-	if not digits or len(digits) != 11:
-		return digits
-	return f"{digits[:3]}.{digits[3:6]}.{digits[6:9]}-{digits[9:]}"
-
-
-def normalise_name(name: str | None) -> str:
-	"""Upper case, accents stripped, punctuation and repeated spaces removed."""
-	if not name:
-		return ""
-	text = unicodedata.normalize("NFKD", name)
-	text = "".join(ch for ch in text if not unicodedata.combining(ch))
-	text = re.sub(r"[^0-9A-Za-z]+", " ", text)
-	return " ".join(text.upper().split())
-
-
-def _other_names(cert) -> dict[str, str]:
-	"""ICP-Brasil SAN otherName values (OID -> text)."""
-	try:
-		san = cert.subject_alt_name_value
-	except Exception:
-		return {}
-	found: dict[str, str] = {}
-	for general_name in san or ():
-		if general_name.name != "other_name":
-			continue
-		try:
-			other = general_name.chosen
-			oid = other["type_id"].dotted
-			if oid.startswith("2.16.76.1.3.") and oid not in found:
-				text = _other_name_text(other["value"])
-				if text:
-					found[oid] = text
-		except Exception:
-			continue
-	return found
-
-
-def identity_from_cert(cert) -> dict:
-	"""Name and CPF of the person who holds an (asn1crypto) certificate, ICP-Brasil and gov.br conventions.
-
-	CPF sources, in order: CN ``NAME:CPF`` (ICP-Brasil e-CPF, gov.br), subject serialNumber, SAN otherName
-	2.16.76.1.3.1 (e-CPF holder data) or 2.16.76.1.3.4 (e-CNPJ: the company's responsible person, whose name is
-	in 2.16.76.1.3.2; the CN then holds ``COMPANY:CNPJ``). Only check-digit-valid CPFs count.
-	"""
-	subject = cert.subject.native
-	cn = subject.get("common_name") or ""
-	if isinstance(cn, list):
-		cn = cn[0]
-	others = _other_names(cert)
-	name, cpf, source, company, cnpj = cn, None, None, None, None
-	if ":" in cn:
-		head, _, tail = cn.rpartition(":")
-		digits = _DIGITS.sub("", tail)
-		if cpf_digits(tail):
-			name, cpf, source = head.strip(), cpf_digits(tail), "CN"
-		elif len(digits) == 14:
-			company, cnpj = head.strip(), digits
-	if cpf is None:
-		serial = subject.get("serial_number")
-		if isinstance(serial, list):
-			serial = serial[0]
-		if serial and cpf_digits(serial):
-			cpf, source = cpf_digits(serial), "serialNumber"
-	if cpf is None:
-		for oid in (OID_ICP_PF_DATA, OID_ICP_PJ_RESPONSIBLE_DATA):
-			raw = others.get(oid)
-			if raw and len(raw) >= 19 and cpf_digits(raw[8:19]):
-				cpf, source = cpf_digits(raw[8:19]), f"otherName {oid}"
-				break
-	if company and others.get(OID_ICP_PJ_RESPONSIBLE_NAME):
-		name = others[OID_ICP_PJ_RESPONSIBLE_NAME].strip()
-	return {
-		"name": name.strip(),
-		"cpf": cpf,
-		"cpf_source": source,
-		"company": company,
-		"cnpj": cnpj,
-		"subject": cert.subject.human_friendly,
-		"issuer": cert.issuer.human_friendly,
-		"serial": format(cert.serial_number, "x"),
-		"not_after": cert["tbs_certificate"]["validity"]["not_after"].native.isoformat(),
-	}
-
-
-def _other_name_text(value) -> str | None:
-	"""The text inside an otherName value (OCTET STRING, PrintableString or UTF8String, possibly wrapped)."""
-	from asn1crypto import core
-
-	obj = value
-	for _ in range(3):
-		parsed = getattr(obj, "parsed", None)
-		if parsed is not None and parsed is not obj:
-			obj = parsed
-			continue
-		break
-	contents = getattr(obj, "contents", None)
-	if contents is None:
-		return None
-	try:
-		inner = core.load(contents)
-		native = inner.native
-	except Exception:
-		native = contents
-	if isinstance(native, bytes):
-		native = native.decode("latin-1")
-	return native if isinstance(native, str) else None
+# Either usage marks a document-signing certificate: ICP-Brasil e-CPF/e-CNPJ carry nonRepudiation (required below
+# for ICP-Brasil roots), the gov.br signature certificate carries digitalSignature only.
+KEY_USAGE = {"digital_signature", "non_repudiation"}
 
 
 def _enum_name(value) -> str | None:
@@ -160,16 +42,26 @@ def coverage_ok(coverage: str | None, modification_level: str | None) -> bool:
 	return coverage == "ENTIRE_REVISION" and modification_level in ("NONE", "LTA_UPDATES", "FORM_FILLING")
 
 
-def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple[list[dict], str | None]:
+def validate_signatures(
+	data: bytes,
+	roots: list[dict],
+	*,
+	reader=None,
+	revinfo: dict | None = None,
+	validation_time: str | None = None,
+	extra_certs: list[bytes] = (),
+) -> tuple[list[dict], str | None]:
 	"""Validate every embedded signature; return (statuses, error). ``roots`` = [{label, kind, der}].
 
 	Each status holds pyHanko's fields (intact, valid, trusted, coverage, modification_level, docmdp_ok,
-	bottom_line, summary), the signer identity, the trust root it chains to, and ``acceptable`` (the §3 rule,
-	identity aside). ``error`` is set when the signatures could not be enumerated at all.
-	"""
+	bottom_line, summary), the signer identity, the trust root it chains to, the signature timestamp (if any),
+	the revocation result and ``acceptable`` (the §3 rule plus revocation, identity aside). ``revinfo``: CRLs and
+	OCSP responses the parent fetched (base64); ``validation_time``: ISO datetime to validate at (tests), else
+	now; ``extra_certs``: DER CA certificates for path building only (never anchors). ``error`` is set when the signatures could not be enumerated at all."""
 	from asn1crypto import x509 as asn1_x509
 	from pyhanko.pdf_utils.reader import PdfFileReader
 	from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+	from pyhanko.sign.validation.settings import KeyUsageConstraints
 	from pyhanko_certvalidator import ValidationContext
 
 	anchors = []
@@ -182,8 +74,6 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 			continue  # an unusable root cannot vouch for anything (the parent already refuses these)
 		anchors.append(cert)
 		by_hash[hashlib.sha256(cert.dump()).hexdigest()] = root
-	# trust_roots is always an explicit list: omitting it would make pyHanko use the system store.
-	context = ValidationContext(trust_roots=anchors, allow_fetching=False)
 	try:
 		if reader is None:
 			reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -192,9 +82,21 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 		embedded = list(reader.embedded_signatures)
 		if len(embedded) > MAX_SIGNATURES:
 			return [], f"{len(embedded)} assinaturas (máximo {MAX_SIGNATURES})"
+		dss = R.embedded_revinfo(reader) if embedded else {"certs": [], "crls": [], "ocsps": []}
 	except Exception as exc:
 		reraise_fatal(exc)
 		return [], type(exc).__name__
+	fetched_crls, fetched_ocsps = R.load_provided(revinfo)
+	# trust_roots is always an explicit list: omitting it would make pyHanko use the system store.
+	base = {
+		"trust_roots": anchors,
+		"other_certs": dss["certs"] + _load_certs(extra_certs),
+		"allow_fetching": False,
+		"revocation_mode": "soft-fail",
+	}
+	if validation_time:
+		base["moment"] = datetime.fromisoformat(validation_time)
+	key_usage = KeyUsageConstraints(key_usage=KEY_USAGE, match_all_key_usages=False)
 	statuses = []
 	for index, emb in enumerate(embedded, start=1):
 		info: dict = {"index": index, "field": _safe(lambda e=emb: e.field_name)}
@@ -203,13 +105,23 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 			info["signed_bytes_end"] = int(byte_range[2]) + int(byte_range[3])
 		except Exception:
 			info["signed_bytes_end"] = None
+		own_ocsps, own_crls = R.signer_revinfo(emb)
+		in_pdf = bool(dss["crls"] or dss["ocsps"] or own_crls or own_ocsps)
+		kwargs = dict(
+			base,
+			crls=dss["crls"] + list(own_crls) + fetched_crls,
+			ocsps=dss["ocsps"] + list(own_ocsps) + fetched_ocsps,
+		)
+		context = ValidationContext(**kwargs)
 		try:
 			if emb.sig_object_type == "/DocTimeStamp":
 				info["kind"] = "timestamp"
 				status = validate_pdf_timestamp(emb, validation_context=context)
 			else:
 				info["kind"] = "signature"
-				status = validate_pdf_signature(emb, context)
+				status = validate_pdf_signature(
+					emb, context, ts_validation_context=context, key_usage_settings=key_usage
+				)
 			info.update(_status_fields(status))
 		except Exception as exc:
 			reraise_fatal(exc)
@@ -235,6 +147,8 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 			info["trust_root"] = root_info["label"]
 			info["trust_kind"] = root_info["kind"]
 			info["category"] = SIGNATURE_CATEGORY.get(root_info["kind"])
+		if info["kind"] == "signature":
+			_signature_extras(info, status, kwargs, in_pdf)
 		info["acceptable"] = bool(
 			info["kind"] == "signature"
 			and info["intact"]
@@ -242,9 +156,49 @@ def validate_signatures(data: bytes, roots: list[dict], *, reader=None) -> tuple
 			and info["trusted"]
 			and info["bottom_line"]
 			and coverage_ok(info["coverage"], info["modification_level"])
+			and (info.get("revocation") or {}).get("checked")
+			and not info.get("revoked")
 		)
 		statuses.append(info)
 	return statuses, None
+
+
+def _load_certs(ders) -> list:
+	from asn1crypto import x509 as asn1_x509
+
+	certs = []
+	for der in ders or ():
+		try:
+			cert = asn1_x509.Certificate.load(der)
+			cert.subject.human_friendly
+			certs.append(cert)
+		except Exception:
+			continue  # a helper that does not parse helps nobody; the chain still needs a pinned root
+	return certs
+
+
+def _signature_extras(info: dict, status, context_kwargs: dict, in_pdf: bool) -> None:
+	"""Key usage by hierarchy, signature timestamp, revocation (status of a /Sig signature, not a timestamp)."""
+	if info["trusted"] and info.get("trust_kind") == "icp-brasil":
+		usage = set(_safe(lambda: status.signing_cert.key_usage_value.native) or ())
+		if "non_repudiation" not in usage:  # ICP-Brasil signing certificates (A1/A3) all carry it
+			info["trusted"] = False
+			info["trust_problem"] = "KEY_USAGE"
+	info["revoked"] = R.revoked_details(status)
+	stamp = getattr(status, "timestamp_validity", None)
+	if stamp is not None:
+		info["timestamp"] = {
+			"valid": bool(stamp.intact and stamp.valid),
+			"trusted": bool(stamp.trusted),
+			"at": _safe(lambda: stamp.timestamp.isoformat()),
+			"tsa": _safe(lambda: stamp.signing_cert.subject.human_friendly),
+		}
+	if info["trusted"] and info["intact"] and info["valid"] and not info["revoked"]:
+		rev = R.path_revocation(status, context_kwargs)
+		if rev.get("revoked"):
+			info["revoked"] = {"ca": None, "date": None, "reason": rev["error"]}
+		rev["origin"] = "dados de revogação embutidos no PDF" if in_pdf else "CRL/OCSP consultados on-line"
+		info["revocation"] = rev
 
 
 def signatures_in_earlier_revisions(reader, max_revisions: int = 30) -> int:
@@ -286,6 +240,7 @@ def _status_fields(status) -> dict:
 		"bottom_line": bool(bottom_line),
 		"summary": status.summary(),
 		"trust_problem": _enum_name(status.trust_problem_indic),
+		"not_after": _safe(lambda: status.signing_cert.not_valid_after.isoformat()),
 	}
 
 
@@ -381,151 +336,3 @@ def check_signatures(statuses: list[dict], error: str | None, has_sig_dicts: boo
 	if unknown:
 		return row("signatures", WARN, "; ".join(unknown + ok))
 	return row("signatures", PASS, "Assinaturas íntegras: {}.".format("; ".join(ok)))
-
-
-def check_trust(statuses: list[dict], n_roots: int, refused: list[str]) -> dict:
-	refused_txt = (" Raízes recusadas: " + " ".join(refused)) if refused else ""
-	sigs = [s for s in statuses if s.get("kind") == "signature" and "error" not in s]
-	if not sigs:
-		return row("trust", WARN, "Nenhuma assinatura para verificar a cadeia de confiança." + refused_txt)
-	sigs = [s for s in sigs if s["intact"] and s["valid"]]
-	if not sigs:
-		return row(
-			"trust",
-			WARN,
-			"Cadeia de confiança não avaliada: nenhuma assinatura íntegra e válida." + refused_txt,
-		)
-	trusted = [s for s in sigs if s["trusted"]]
-	if trusted:
-		s = trusted[0]
-		return row(
-			"trust",
-			PASS,
-			"Certificado encadeado à raiz {} ({}): assinatura {}.{}".format(
-				s.get("trust_root"), s.get("trust_kind"), s.get("category"), refused_txt
-			),
-		)
-	if not n_roots:
-		return row(
-			"trust",
-			WARN,
-			f"Nenhuma raiz de confiança configurada: cadeia não verificada (conferir no Validar ITI).{refused_txt}",
-		)
-	issuers = sorted({(s.get("signer") or {}).get("issuer") or "?" for s in sigs})
-	return row(
-		"trust",
-		WARN,
-		"Certificado não encadeia a nenhuma raiz configurada (emissor: {}): conferir no Validar ITI.{}".format(
-			"; ".join(issuers), refused_txt
-		),
-	)
-
-
-_NAME_PARTICLES = frozenset({"DA", "DE", "DO", "DAS", "DOS", "E", "DI", "DU"})
-
-
-def names_compatible(certificate_name: str | None, expected_name: str | None) -> bool:
-	"""Normalised names are equal, or one is the other with middle names left out (in order; particles such
-	as "da"/"dos" ignored): "Maria Silva" ~ "MARIA DA CONCEICAO SILVA". Only used next to a matching CPF."""
-	a = [t for t in normalise_name(certificate_name).split() if t not in _NAME_PARTICLES]
-	b = [t for t in normalise_name(expected_name).split() if t not in _NAME_PARTICLES]
-	if not a or not b:
-		return False
-	if a == b:
-		return True
-	short, long = (a, b) if len(a) <= len(b) else (b, a)
-	if short[0] != long[0] or short[-1] != long[-1]:
-		return False
-	it = iter(long)
-	return all(token in it for token in short)
-
-
-def match_signer(identity: dict | None, cpf: str | None, name: str | None) -> bool | None:
-	"""Whether the certificate holder is the expected signer.
-
-	The CPF decides (signed-pdf.md §3.3: normalised digits, never free text only): True when the CPFs match and
-	the name, if given, is compatible; False on a different or missing CPF or an incompatible name; None when no
-	expected CPF was given (a name alone cannot confirm anybody).
-	"""
-	expected_cpf = cpf_digits(cpf) or (_DIGITS.sub("", cpf) if cpf else None)
-	if not expected_cpf:
-		return None
-	if not identity or identity.get("cpf") != expected_cpf:
-		return False
-	if name and not names_compatible(identity.get("name"), name):
-		return False
-	return True
-
-
-def check_signer(statuses: list[dict], cpf: str | None, name: str | None) -> tuple[dict, dict | None, bool]:
-	"""The ``signer`` row, the identity to report, and whether a qualifying signature exists."""
-	sigs = [s for s in statuses if s.get("kind") == "signature" and "error" not in s]
-	if not sigs:
-		return row("signer", WARN, "Nenhuma assinatura: signatário não identificado."), None, False
-	for s in sigs:
-		s["signer_match"] = match_signer(s.get("signer"), cpf, name)
-	qualifying = [s for s in sigs if s["acceptable"] and s["signer_match"]]
-	chosen = (
-		qualifying[0]
-		if qualifying
-		else next((s for s in sigs if s["signer_match"]), None)
-		or next((s for s in sigs if s["acceptable"]), None)
-		or sigs[-1]
-	)
-	signer = _signer_summary(chosen)
-	ident = chosen.get("signer") or {}
-	who = "{} (CPF {})".format(ident.get("name") or "?", format_cpf(ident.get("cpf")) or "não encontrado")
-	if ident.get("company"):
-		who += " pela empresa {} (CNPJ {})".format(ident["company"], ident.get("cnpj"))
-	if qualifying:
-		return row("signer", PASS, f"Assinado por {who}, o responsável legal esperado."), signer, True
-	if sigs[0]["signer_match"] is None:
-		hint = ""
-		if name:
-			same = any(names_compatible((x.get("signer") or {}).get("name"), name) for x in sigs)
-			hint = " (o nome confere)" if same else " (o nome também não confere)"
-		return (
-			row(
-				"signer",
-				WARN,
-				f"Assinado por {who}; CPF do responsável legal não informado, identidade não confirmada{hint}.",
-			),
-			signer,
-			False,
-		)
-	if chosen.get("signer_match"):
-		return (
-			row("signer", WARN, f"Assinado por {who}, mas essa assinatura não é confiável/íntegra."),
-			signer,
-			False,
-		)
-	expected = []
-	if cpf:
-		expected.append("CPF {}".format(format_cpf(_DIGITS.sub("", cpf))))
-	if name:
-		expected.append(name)
-	return (
-		row(
-			"signer",
-			WARN,
-			"Assinado por {}, que não confere com o responsável legal esperado ({}).".format(
-				who, ", ".join(expected)
-			),
-		),
-		signer,
-		False,
-	)
-
-
-def _signer_summary(status: dict) -> dict:
-	ident = dict(status.get("signer") or {})
-	ident.update(
-		signature=status.get("index"),
-		field=status.get("field"),
-		trust_root=status.get("trust_root"),
-		trust_kind=status.get("trust_kind"),
-		category=status.get("category"),
-		acceptable=status.get("acceptable"),
-		matches_expected=status.get("signer_match"),
-	)
-	return ident

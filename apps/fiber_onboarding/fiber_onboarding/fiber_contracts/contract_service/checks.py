@@ -26,10 +26,22 @@ from fiber_onboarding.fiber_contracts.contract_service.shared import (
 )
 
 
+def revocation_source():
+	from fiber_onboarding.fiber_contracts.revocation_cache import revocation_source as source
+
+	return source()
+
+
 def load_trust_roots() -> tuple[list, list[str]]:
 	from fiber_onboarding.fiber_contracts.trust_roots import load_trust_roots as load
 
 	return load()
+
+
+def chain_helpers() -> list[bytes]:
+	from fiber_onboarding.fiber_contracts.trust_roots import chain_helpers as helpers
+
+	return helpers()
 
 
 SIGNER_LABELS = (
@@ -95,6 +107,9 @@ def run_checks(contract: str, upload: str):
 		trust_roots=roots,
 		expected_signer_cpf=doc.legal_cpf or None,
 		expected_signer_name=doc.legal_name or None,
+		expected_signer_cnpj=frappe.db.get_value(CASE, doc.onboarding, "cnpj") or None,
+		revocation=revocation_source(),
+		extra_certs=chain_helpers(),
 		max_bytes=max_upload_bytes(),
 	)
 	checks = list(verdict.checks)
