@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from fiber_onboarding.adapters.bank_registration import validate_agreement
 from fiber_onboarding.adapters.cnab_files import bank_account_of
 from fiber_onboarding.core.boleto import BankAccount
 
@@ -33,6 +34,7 @@ class FiberBankAgreement(Document):
 		self.validate_digits()
 		self.validate_bank_account()
 		self.validate_counters()
+		validate_agreement(self)  # Bank API: banks, private certificate files, Inter's webhook secret
 
 	def validate_digits(self):
 		for field in DIGIT_FIELDS:
