@@ -2,6 +2,8 @@
 registration of Inter's charge webhook. Staff messages are the adapters' pt-BR texts (``adapters.banks.errors``:
 wrong secret, refused or expired certificate, unreachable bank); secrets never appear in them."""
 
+from urllib.parse import quote
+
 import frappe
 from frappe import _
 from frappe.utils import get_url
@@ -25,7 +27,7 @@ def test_connection(agreement) -> tuple[bool, str]:
 def webhook_url(agreement) -> str:
 	"""Our Inter webhook address with the agreement's token (what is registered at Inter)."""
 	secret = agreement.get_password("inter_webhook_secret", raise_exception=False)
-	base = get_url(f"/api/method/{WEBHOOK_METHOD}?agreement={frappe.utils.quote(agreement.name)}")
+	base = get_url(f"/api/method/{WEBHOOK_METHOD}?agreement={quote(agreement.name)}")
 	return inter_webhook_url(base, secret)
 
 
