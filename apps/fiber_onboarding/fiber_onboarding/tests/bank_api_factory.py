@@ -24,7 +24,7 @@ except ImportError:  # v15
 	from frappe.tests.utils import FrappeTestCase as TestCase
 
 SETTINGS = "Fiber Onboarding Settings"
-REPO_TESTS = Path(__file__).resolve().parents[3] / "tests"
+REPO_TESTS = Path(__file__).resolve().parents[4] / "tests"  # <repo>/tests
 
 
 def load_simulator():
@@ -83,7 +83,7 @@ def make_agreement(sim, bank: str, identity=None, **overrides):
 			bb_app_key=creds["app_key"],
 		)
 	else:
-		values.update(bank_code="077", agency="0001", account="1234567", account_dv="8")
+		values.update(bank_code="077", agency="0001", account="1234567", account_dv="8", wallet="112")
 	values.update(overrides)
 	return frappe.get_doc(values).insert(ignore_permissions=True)
 

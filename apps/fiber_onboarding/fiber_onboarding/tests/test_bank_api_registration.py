@@ -181,6 +181,7 @@ class TestBankApiRegistration(SimulatorTestCase):
 		self.assertIn("recusou as credenciais", boleto.api_message)
 		self.assertNotIn("errado", boleto.api_message)
 		# staff fix the secret: the next attempt registers it
+		agreement.reload()
 		agreement.api_client_secret = self.sim.credentials("bb")["client_secret"]
 		agreement.save()
 		frappe.clear_document_cache("Fiber Bank Agreement", agreement.name)
