@@ -174,7 +174,8 @@ class TestBankApiRegistration(SimulatorTestCase):
 		)
 
 	def test_wrong_credentials_keep_the_boleto_waiting_and_visible(self):
-		agreement = make_agreement(self.sim, "bb", api_client_secret="errado")
+		# same convênio as self.bb at the simulator: its own range of nosso números
+		agreement = make_agreement(self.sim, "bb", api_client_secret="errado", next_nosso_numero=900_000)
 		self.use(agreement)
 		_case, boleto = self.issue("620.00")
 		self.assertEqual((boleto.status, boleto.api_state), ("Submitted", "Needs Attention"))
