@@ -188,6 +188,18 @@ class TestBankApiRegistration(SimulatorTestCase):
 		frappe.clear_document_cache("Fiber Bank Agreement", agreement.name)
 		self.assertIn(boleto.name, api_registration.retry_due_registrations(later()))
 		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Registered")
+		# the secrets live encrypted (Password fields), never in the row, its history (if kept) or the boleto
+		secret = agreement.get_password("api_client_secret")
+		self.assertEqual(secret, self.sim.credentials("bb")["client_secret"])
+		history = frappe.get_all(
+			"Version",
+			filters={"ref_doctype": "Fiber Bank Agreement", "docname": agreement.name},
+			pluck="data",
+		)
+		stored = frappe.db.get_value("Fiber Bank Agreement", agreement.name, "api_client_secret")
+		boleto_text = frappe.as_json(frappe.get_doc("Fiber Boleto", boleto.name).as_dict())
+		for text in (*history, stored, boleto_text):
+			self.assertNotIn(secret, text or "")
 
 	# -- Inter: the bank numbers the title; its codes are printed after the structural check -----------------
 	def test_inter_boleto_gets_the_bank_codes_and_pix(self):
