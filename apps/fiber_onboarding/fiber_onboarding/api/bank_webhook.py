@@ -7,6 +7,7 @@ replay changes nothing) and only triggers a query to the bank: the bank's own an
 """
 
 import frappe
+from frappe.rate_limiter import rate_limit
 
 from fiber_onboarding.adapters.banks.inter_webhook import InterWebhookError
 from fiber_onboarding.fiber_billing.boleto_service import bank_payments
@@ -15,6 +16,7 @@ MAX_BODY = 1_000_000
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=600, seconds=60)  # per client address: far above Inter's bursts, a stop for floods
 def inter(data: list | None = None):
 	"""``data`` is Frappe's parse of the JSON array Inter sends; the raw body is what is authenticated and read.
 	``agreement`` and ``token`` travel in the URL registered at Inter (query string)."""

@@ -17,17 +17,26 @@ from fiber_onboarding.tests.bank_api_factory import SimulatorTestCase
 PATH = "/api/method/fiber_onboarding.api.bank_webhook.inter"
 
 
-def call_webhook(agreement: str | None, token: str | None, payload, user: str = "Guest"):
+def call_webhook(agreement: str | None, token: str | None, payload, user: str = "Guest", headers=None):
 	"""POST ``payload`` to the webhook in process, as ``user`` (Inter calls it as a visitor)."""
 	query = {k: v for k, v in (("agreement", agreement), ("token", token)) if v is not None}
 	body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-	set_request(method="POST", path=PATH, query_string=query, data=body, content_type="application/json")
+	set_request(
+		method="POST",
+		path=PATH,
+		query_string=query,
+		data=body,
+		content_type="application/json",
+		headers=headers or {},
+	)
 	frappe.set_user(user)
+	ip, frappe.local.request_ip = getattr(frappe.local, "request_ip", None), "203.0.113.17"  # Inter's side
 	try:
 		return bank_webhook.inter()
 	finally:
 		frappe.set_user("Administrator")
 		frappe.local.request = None
+		frappe.local.request_ip = ip
 
 
 class TestBankApiPayments(SimulatorTestCase):
@@ -171,3 +180,29 @@ def _paid(boleto):
 	return ApiRegistrationResult(
 		"", "", "", "paid", "Liquidado.", paid_amount=Decimal(str(boleto.amount)), paid_on=boleto.due_date
 	)
+
+
+class TestInterClientCertificate(SimulatorTestCase):
+	"""With "Require Inter's Client Certificate", the proxy's verification header is needed too."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		previous = frappe.local.conf.get("host_name")
+		frappe.local.conf["host_name"] = "https://fibra.example.com.br"
+		cls.addClassCleanup(frappe.local.conf.__setitem__, "host_name", previous)
+		frappe.db.set_value("Fiber Bank Agreement", cls.inter.name, "inter_webhook_require_client_cert", 1)
+
+	def test_notice_without_the_verified_certificate_is_refused(self):
+		self.use(self.inter)
+		_case, boleto = self.issue("1250.00")
+		payload = self.sim.inter.pay(boleto.bank_reference)
+		url = bank_api_setup.webhook_url(frappe.get_doc("Fiber Bank Agreement", self.inter.name))
+		token = parse_qs(urlsplit(url).query)["token"][0]
+		for headers in ({}, {"X-SSL-Client-Verify": "FAILED:unable to verify"}):
+			with self.assertRaises(frappe.PermissionError):
+				call_webhook(self.inter.name, token, payload, headers=headers)
+		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Registered")
+		answer = call_webhook(self.inter.name, token, payload, headers={"X-SSL-Client-Verify": "SUCCESS"})
+		self.assertEqual(answer, {"accepted": 1})
+		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Paid")

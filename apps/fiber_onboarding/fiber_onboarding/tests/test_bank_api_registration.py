@@ -142,6 +142,25 @@ class TestBankApiRegistration(SimulatorTestCase):
 		self.assertEqual(len(self.sim.bb.titles), titles)  # no second title for the nosso número
 		self.assertIn("lido de volta", boleto.api_message)
 
+	def test_finance_retries_a_waiting_boleto_from_the_desk(self):
+		from fiber_onboarding.api import boleto as boleto_api
+		from fiber_onboarding.tests.test_sla_jobs import ensure_user
+
+		self.sim.fault("bb", "register", self.simulator.server_error(504))
+		_case, boleto = self.issue("630.00")
+		self.assertEqual(boleto.api_state, "Waiting Retry")
+		frappe.set_user(ensure_user("fo-bank-api-manager@example.com", "Fiber Onboarding Manager"))
+		registers = self.sim.count("bb", "register")
+		with self.assertRaises(frappe.PermissionError):
+			boleto_api.retry_registration(boleto.name)
+		self.assertEqual(self.sim.count("bb", "register"), registers)
+		frappe.set_user(ensure_user("fo-bank-api-finance@example.com", "Fiber Finance"))
+		self.assertEqual(boleto_api.retry_registration(boleto.name)["status"], "Registered")
+		frappe.set_user("Administrator")
+		self.assertTrue(frappe.db.exists("Fiber Notification Log", f"boleto-ready:{boleto.name}"))
+		with self.assertRaises(boleto_service.BillingError):  # registered: nothing to retry
+			boleto_api.retry_registration(boleto.name)
+
 	def test_codes_that_differ_from_ours_are_not_payable(self):
 		self.sim.bb.carteira_override = 11
 		self.addCleanup(setattr, self.sim.bb, "carteira_override", None)

@@ -240,10 +240,12 @@ def forged_bank_notice(agreement: str, token: str, title: str):
 		data=body,
 		content_type="application/json",
 	)
+	ip, frappe.local.request_ip = getattr(frappe.local, "request_ip", None), "198.51.100.23"
 	try:
 		return bank_webhook.inter()
 	finally:
 		frappe.local.request = None
+		frappe.local.request_ip = ip
 
 
 def made_up(value: str) -> str:
