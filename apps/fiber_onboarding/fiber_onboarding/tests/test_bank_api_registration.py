@@ -91,6 +91,23 @@ class TestBankApiRegistration(SimulatorTestCase):
 		api_registration.retry_due_registrations(later(48))
 		self.assertEqual(self.sim.count("bb", "register"), registers + 1)
 
+	def test_an_issue_undone_after_the_bank_registered_burns_the_number_and_writes_the_title_off(self):
+		from unittest.mock import patch
+
+		_case, boleto = self.issue("720.00")
+		undo = [
+			f
+			for f in frappe.db.after_rollback._functions
+			if getattr(f, "func", None) is api_registration.undo_registration
+			and boleto.bank_reference in f.args
+		]
+		self.assertEqual(len(undo), 1)  # armed for this transaction's rollback
+		with patch.object(frappe.db, "commit"):  # the callback commits its counter: not inside this test
+			undo[0]()
+		self.assertEqual(self.sim.bb.titles[boleto.bank_reference]["state"], 7)
+		counter = frappe.db.get_value("Fiber Bank Agreement", self.bb.name, "next_nosso_numero")
+		self.assertGreater(counter, boleto.sequence)
+
 	def test_bank_down_then_retried_and_customer_emailed(self):
 		self.sim.fault("bb", "register", self.simulator.server_error(503))
 		case, boleto = self.issue("990.00", portal=True)

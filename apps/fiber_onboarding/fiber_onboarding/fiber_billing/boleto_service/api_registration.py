@@ -12,6 +12,8 @@
 The bank's answer for payments and write-offs is applied by ``bank_payments``; this module only registers.
 """
 
+from functools import partial
+
 import frappe
 from frappe import _
 from frappe.utils import add_to_date, get_datetime, get_url, getdate, now_datetime, nowdate
@@ -78,7 +80,38 @@ def register_on_issue(boleto, agreement):
 	"""Right after the boleto is inserted: register it online (short timeout) when the agreement uses the API."""
 	if boleto.registration_channel != bank_registration.BANK_API:
 		return boleto
-	return attempt(boleto, agreement, timeout=ISSUE_TIMEOUT, notify=False)
+	attempt(boleto, agreement, timeout=ISSUE_TIMEOUT, notify=False)
+	if boleto.bank_reference:
+		# the bank has the title now: if this transaction is undone, so is the title (and the number is burnt)
+		frappe.db.after_rollback.add(
+			partial(
+				undo_registration,
+				agreement.name,
+				int(boleto.sequence),
+				bank_registration.request_for(boleto, "Cancellation"),
+				boleto.bank_reference,
+			)
+		)
+	return boleto
+
+
+def undo_registration(agreement_name: str, sequence: int, request, bank_reference: str):
+	"""After a rollback of the issue that registered a title: keep its nosso número from being given to another
+	boleto (the bank knows it) and ask the bank to write the orphan title off."""
+	try:
+		frappe.db.sql(
+			"update `tabFiber Bank Agreement` set next_nosso_numero = greatest(next_nosso_numero, %s) "
+			"where name = %s",
+			(sequence + 1, agreement_name),
+		)
+		frappe.db.commit()  # the rollback already happened: only this counter is written
+		if not frappe.db.exists("Fiber Bank Agreement", agreement_name):
+			return
+		agreement = frappe.get_doc("Fiber Bank Agreement", agreement_name)
+		with bank_registration.registrar_for(agreement) as registrar:
+			registrar.cancel(request, bank_reference)
+	except Exception:
+		frappe.log_error(title=f"Orphan bank title {bank_reference} of {agreement_name} not written off")
 
 
 def attempt(boleto, agreement, *, timeout=None, registrar=None, notify: bool = True):
