@@ -195,6 +195,22 @@ class TestBankApiRegistration(SimulatorTestCase):
 		api_registration.retry_due_registrations(later())  # a mismatch is Finance's: no automatic retry
 		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "api_state"), "Code Mismatch")
 
+	def test_a_silent_or_garbled_bank_leaves_the_boleto_waiting(self):
+		agreement = make_agreement(self.sim, "bb", api_timeout=1, next_nosso_numero=800_000)
+		self.use(agreement)
+		self.sim.fault("bb", "register", self.simulator.hang())
+		_case, silent = self.issue("660.00")
+		self.assertEqual((silent.status, silent.api_state), ("Submitted", "Waiting Retry"))
+		self.assertIn("não respondeu", silent.api_message)
+		self.sim.fault("bb", "register", self.simulator.malformed())
+		_case, garbled = self.issue("670.00")
+		self.assertEqual((garbled.status, garbled.api_state), ("Submitted", "Waiting Retry"))
+		self.assertIn("não é JSON", garbled.api_message)
+		# both are registered once the bank answers again
+		changed = api_registration.retry_due_registrations(later())
+		self.assertIn(silent.name, changed)
+		self.assertIn(garbled.name, changed)
+
 	def test_a_title_the_bank_refuses_is_rejected_for_finance(self):
 		reply = self.simulator.Reply(
 			400, {"erros": [{"codigo": "4678409", "versao": "1", "mensagem": "UF do pagador inválida"}]}

@@ -80,7 +80,8 @@ def register_on_issue(boleto, agreement):
 	"""Right after the boleto is inserted: register it online (short timeout) when the agreement uses the API."""
 	if boleto.registration_channel != bank_registration.BANK_API:
 		return boleto
-	attempt(boleto, agreement, timeout=ISSUE_TIMEOUT, notify=False)
+	timeout = min(ISSUE_TIMEOUT, agreement.get("api_timeout") or ISSUE_TIMEOUT)
+	attempt(boleto, agreement, timeout=timeout, notify=False)
 	if boleto.bank_reference:
 		# the bank has the title now: if this transaction is undone, so is the title (and the number is burnt)
 		frappe.db.after_rollback.add(
@@ -132,6 +133,11 @@ def attempt(boleto, agreement, *, timeout=None, registrar=None, notify: bool = T
 	except BankApiError as e:
 		state = WAITING if getattr(e, "retryable", True) else ATTENTION
 		return _schedule_retry(boleto, e, state)
+	except Exception as e:  # a bug or an unreadable setting must not stop the issue: staff see it, retried
+		frappe.log_error(title=f"Bank API registration of {boleto.name}", reference_doctype=BOLETO)
+		return _schedule_retry(
+			boleto, _("Unexpected error talking to the bank ({0}).").format(type(e).__name__), ATTENTION
+		)
 	return apply_result(boleto, result, notify=notify)
 
 

@@ -103,9 +103,8 @@ def create_boleto(
 		}
 	)
 	boleto.insert(ignore_permissions=True)
-	api_registration.register_on_issue(
-		boleto, agreement
-	)  # Bank API agreements: registered now (short timeout)
+	# Bank API agreements: registered at the bank now (short timeout), else retried in the background
+	api_registration.register_on_issue(boleto, agreement)
 	return boleto
 
 
