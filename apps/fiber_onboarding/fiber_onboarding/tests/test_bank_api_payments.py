@@ -159,6 +159,21 @@ class TestBankApiPayments(SimulatorTestCase):
 			call_webhook(self.inter.name, self.token(), [{"situacao": "RECEBIDO"}])
 		self.assertEqual(frappe.db.count("Fiber Bank Notice"), before)
 
+	def test_webhook_over_http_refuses_a_forged_call(self):
+		"""Through the WSGI app (its own connection, the portal gate, Frappe's parsing of a JSON array body)."""
+		from urllib.parse import urlencode
+
+		from fiber_onboarding.tests.test_portal_gate import Browserless, message_of
+
+		visitor = Browserless(ip="198.51.100.40")
+		forged = json.dumps([{"codigoSolicitacao": "x", "situacao": "RECEBIDO", "valorTotalRecebido": "9"}])
+		query = urlencode({"agreement": self.inter.name, "token": "0" * 64})
+		response = visitor.post(f"{PATH}?{query}", data=forged, headers={"Content-Type": "application/json"})
+		self.assertEqual(response.status_code, 403, response.get_data(as_text=True))
+		self.assertIn("token do webhook", message_of(response))
+		self.assertNotIn("Traceback", response.get_data(as_text=True))
+		self.assertIn(visitor.get(PATH).status_code, (403, 405))  # POST only
+
 	def test_inter_notice_while_the_bank_is_down_is_caught_by_the_query(self):
 		self.use(self.inter)
 		_case, boleto = self.issue("1100.00")

@@ -124,6 +124,13 @@ class TestBankApiRegistration(SimulatorTestCase):
 		html = frappe.render_template(LAYOUT, {"bol": bol})
 		self.assertIn("Boleto em registro no banco", html)
 		self.assertNotIn(boleto.barcode, html)
+		from fiber_onboarding.www import boleto as page  # what the customer gets at /boleto
+
+		frappe.set_user(case.portal_user)
+		frappe.form_dict.name = boleto.name
+		self.addCleanup(frappe.form_dict.pop, "name", None)
+		self.assertTrue(page.get_context(frappe._dict()).bol["registering"])
+		frappe.set_user("Administrator")
 
 		# not due yet: nothing is sent; due: registered, and the customer hears it once
 		self.assertEqual(api_registration.retry_due_registrations(now_datetime()), [])
