@@ -272,6 +272,21 @@ class TestBankApiRegistration(SimulatorTestCase):
 		self.assertEqual(charge["cobranca"]["seuNumero"], boleto.nosso_numero)
 		self.assertEqual(render_context(boleto)["bank_code_label"], "077-9")
 
+	def test_inter_still_issuing_is_read_back_by_its_reference(self):
+		self.use(self.inter)
+		self.sim.inter.processing_reads = 1  # EM_PROCESSAMENTO on the first read
+		self.addCleanup(setattr, self.sim.inter, "processing_reads", 0)
+		_case, boleto = self.issue("1210.00", portal=True)
+		self.assertEqual((boleto.status, boleto.api_state), ("Submitted", "Registering"))
+		self.assertTrue(boleto.bank_reference)
+		registers = self.sim.count("inter", "register")
+		self.assertIn(boleto.name, api_registration.retry_due_registrations(later()))
+		self.assertEqual(self.sim.count("inter", "register"), registers)  # queried, not issued again
+		boleto.reload()
+		self.assertEqual((boleto.status, boleto.api_state), ("Registered", "Registered"))
+		self.assertTrue(boleto.pix_payload)
+		self.assertTrue(frappe.db.exists("Fiber Notification Log", f"boleto-ready:{boleto.name}"))
+
 	# -- write-off (baixa) -------------------------------------------------------------------------------------
 	def test_expiry_and_reissue_send_the_banks_baixa(self):
 		_case, boleto = self.issue("880.00")
