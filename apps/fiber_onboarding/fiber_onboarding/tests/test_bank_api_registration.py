@@ -239,6 +239,10 @@ class TestBankApiRegistration(SimulatorTestCase):
 		_case, boleto = self.issue("620.00")
 		self.assertEqual((boleto.status, boleto.api_state), ("Submitted", "Needs Attention"))
 		self.assertIn("recusou as credenciais", boleto.api_message)
+		alert = f"bank-api-attention:{agreement.name}:{nowdate()}"
+		self.assertTrue(frappe.db.exists("Fiber Notification Log", alert))  # Finance is told, once a day
+		self.issue("625.00")
+		self.assertEqual(frappe.db.count("Fiber Notification Log", {"key": alert}), 1)
 		self.assertNotIn("errado", boleto.api_message)
 		# staff fix the secret: the next attempt registers it
 		agreement.reload()

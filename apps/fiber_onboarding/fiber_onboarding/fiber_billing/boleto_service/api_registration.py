@@ -26,7 +26,10 @@ from fiber_onboarding.core.boleto.banks import BANKS, get_bank
 from fiber_onboarding.core.boleto.codes import format_line
 from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.bank_payments import apply_bank_answer
-from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import raise_finance_exception
+from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import (
+	finance_recipients,
+	raise_finance_exception,
+)
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
 	FINANCE_ROLES,
@@ -158,6 +161,8 @@ def _retry_at(attempts: int, retry_after: int | None = None):
 
 
 def _schedule_retry(boleto, error, state: str):
+	if state == ATTENTION and boleto.api_state != ATTENTION:
+		_alert_finance(boleto, str(getattr(error, "message", None) or error))
 	boleto.api_state = state
 	boleto.api_next_retry = _retry_at(boleto.api_attempts, getattr(error, "retry_after", None))
 	boleto.api_message = str(getattr(error, "message", None) or error)
@@ -169,6 +174,23 @@ def _schedule_retry(boleto, error, state: str):
 		),
 	)
 	return boleto
+
+
+def _alert_finance(boleto, message: str) -> bool:
+	"""Once a day per agreement: credentials/certificate refused, new boletos cannot be registered."""
+	return send_once(
+		f"bank-api-attention:{boleto.bank_agreement}:{nowdate()}",
+		"fo_bank_api_attention",
+		finance_recipients(),
+		{
+			"agreement": boleto.bank_agreement,
+			"boleto": boleto.name,
+			"message": message,
+			"url": frappe.utils.get_url_to_form("Fiber Bank Agreement", boleto.bank_agreement),
+		},
+		reference_doctype="Fiber Bank Agreement",
+		reference_name=boleto.bank_agreement,
+	)
 
 
 def _reject(boleto, message: str):
