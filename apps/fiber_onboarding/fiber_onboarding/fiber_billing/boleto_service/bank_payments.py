@@ -171,8 +171,14 @@ def receive_inter_notices(agreement_name: str | None, headers, body: bytes, toke
 		require_client_cert=bool(agreement.get("inter_webhook_require_client_cert")),
 	)
 	store = _NoticeKeys(agreement.name)
-	fresh = ReplayGuard(store).fresh(notices, datetime.now(timezone.utc))
-	for notice, name in zip(fresh, store.added, strict=True):
+	guard, now, fresh = ReplayGuard(store), datetime.now(timezone.utc), []
+	for notice in notices:
+		try:
+			if guard.accept(notice, now):
+				fresh.append((notice, store.added[-1]))
+		except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+			continue  # the same notice delivered twice at once: the other delivery handles it
+	for notice, name in fresh:
 		boleto = _boleto_of(agreement.name, notice)
 		frappe.db.set_value(
 			NOTICE,
