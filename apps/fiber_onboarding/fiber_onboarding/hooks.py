@@ -51,8 +51,16 @@ scheduler_events = {
 		"fiber_onboarding.tasks.sweep_sla",
 		"fiber_onboarding.tasks.send_due_projects",
 		"fiber_onboarding.tasks.close_test_phases",
-		"fiber_onboarding.fiber_billing.boleto_service.registration.sync_bank_registrations",
+		# boletos registered through the bank's API: payments (BB has no webhook; Inter's lost notices)
+		"fiber_onboarding.fiber_billing.boleto_service.bank_payments.poll_bank_payments",
 	],
+	"cron": {
+		# Bank API: registrations the bank did not take yet (backoff per boleto) and pending write-offs
+		"*/5 * * * *": [
+			"fiber_onboarding.fiber_billing.boleto_service.api_registration.retry_due_registrations",
+			"fiber_onboarding.fiber_billing.boleto_service.bank_payments.retry_write_offs",
+		],
+	},
 	"daily": [
 		"fiber_onboarding.tasks.expire_boletos",
 		"fiber_onboarding.tasks.send_remessas",

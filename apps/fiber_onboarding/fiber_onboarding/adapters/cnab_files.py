@@ -14,6 +14,7 @@ from frappe.utils import flt, getdate
 
 from fiber_onboarding.core import cnab
 from fiber_onboarding.core.boleto import BankAccount, generate
+from fiber_onboarding.core.boleto.banks import BANKS
 from fiber_onboarding.core.cnab import CnabError, Payer, RemessaError, RemessaItem
 
 MOVEMENTS = {"Registration": "01", "Cancellation": "02"}
@@ -63,6 +64,8 @@ def retorno_key(agreement, sequence: int) -> str:
 def agreement_problem(agreement) -> str | None:
 	"""Why the core could not print this agreement's boletos or write its remessa (pt-BR), or None: a one-title
 	probe through ``core.boleto.generate`` and ``core.cnab.write_remessa`` in the agreement's layout."""
+	if agreement.bank_code not in BANKS:  # a bank that numbers its own titles (Inter, API only): no layout of ours
+		return None
 	ours = cnab_agreement_of(agreement)
 	today = date.today()
 	payer = Payer("Pagador", "11.222.333/0001-81", "Rua", "01310-100", "Sao Paulo", "SP")

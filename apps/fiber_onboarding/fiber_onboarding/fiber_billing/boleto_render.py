@@ -19,6 +19,7 @@ BANK_LABELS = {
 	"237": ("237-2", "Bradesco"),
 	"341": ("341-7", "Itaú"),
 	"756": ("756-0", "Sicoob"),
+	"077": ("077-9", "Banco Inter"),
 }
 
 
@@ -92,8 +93,16 @@ def _pix_markup(payload: str | None, for_pdf: bool) -> str:
 		return ""
 
 
+def _withheld(doc) -> bool:
+	"""Codes not shown: the bank's API has not registered the boleto yet, or answered with other codes."""
+	if doc.get("api_state") == "Code Mismatch":
+		return True
+	return doc.get("registration_channel") == "Bank API" and doc.status == BoletoStatus.SUBMITTED
+
+
 def render_context(doc, for_pdf: bool = False) -> dict:
 	"""Values of the boleto layout, already formatted for pt-BR."""
+	withheld = _withheld(doc)
 	agreement = frappe.get_cached_doc("Fiber Bank Agreement", doc.bank_agreement)
 	code_label, bank_name = BANK_LABELS.get(doc.bank_code or agreement.bank_code, (doc.bank_code, ""))
 	agency = "-".join(p for p in (agreement.agency, agreement.agency_dv) if p)
@@ -105,22 +114,25 @@ def render_context(doc, for_pdf: bool = False) -> dict:
 	return {
 		"name": doc.name,
 		"status": doc.status,
-		"provisional": doc.status in (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED),
+		"provisional": doc.status in (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED) and not withheld,
+		# registered online: the page says so until the bank answers (and the customer is e-mailed then)
+		"registering": withheld and doc.status == BoletoStatus.SUBMITTED,
+		"code_mismatch": doc.get("api_state") == "Code Mismatch",
 		"unpayable": doc.status
 		in (BoletoStatus.PAID, BoletoStatus.CANCELLED, BoletoStatus.EXPIRED, BoletoStatus.REJECTED),
 		"bank_code_label": code_label,
 		"bank_name": bank_name,
-		"digitable_line": doc.digitable_line or "",
-		"barcode_markup": _barcode_markup(doc.barcode, for_pdf),
-		"pix_markup": _pix_markup(doc.pix_payload, for_pdf),
-		"pix_payload": doc.pix_payload or "",
+		"digitable_line": "" if withheld else doc.digitable_line or "",
+		"barcode_markup": "" if withheld else _barcode_markup(doc.barcode, for_pdf),
+		"pix_markup": "" if withheld else _pix_markup(doc.pix_payload, for_pdf),
+		"pix_payload": "" if withheld else doc.pix_payload or "",
 		"payment_place": agreement.payment_place or "Pagável em qualquer banco até o vencimento",
 		"beneficiary_name": agreement.beneficiary_name,
 		"beneficiary_cnpj": _cnpj(agreement.beneficiary_cnpj),
 		"beneficiary_address": agreement.beneficiary_address or "",
 		"agency_code": f"{agency} / {account}" if not beneficiary_code else f"{agency} / {beneficiary_code}",
 		"wallet": _wallet(agreement),
-		"nosso_numero": doc.nosso_numero or "",
+		"nosso_numero": doc.get("bank_nosso_numero") or doc.nosso_numero or "",
 		"document_number": doc.document_number or "",
 		"document_date": _date(doc.issue_date),
 		"processing_date": _date(doc.issue_date),

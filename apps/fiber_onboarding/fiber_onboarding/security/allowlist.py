@@ -52,6 +52,12 @@ PORTAL_METHODS: dict[str, Allowed] = {
 		GUEST, "/contrato/enviar links the issued contract to sign (the e-mail's signed token, or logged in)."
 	),
 	"fiber_onboarding.api.boleto.download_pdf": Allowed(CUSTOMER, "/boleto links the boleto's PDF."),
+	"fiber_onboarding.api.bank_webhook.inter": Allowed(
+		GUEST,
+		"Banco Inter's charge webhook (the bank calls it, POST): refused without the token derived from the "
+		"agreement's secret (and Inter's client certificate when required); each notice is kept once and only "
+		"makes us query the bank, whose own answer is what marks a boleto paid.",
+	),
 	"fiber_onboarding.fiber_field.api.customer_confirm_service": Allowed(
 		CUSTOMER, "The test-phase confirmation addressed by circuit (customer API twin of confirm_service)."
 	),

@@ -375,77 +375,6 @@ class TestBilling(TestCase):
 		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Submitted")
 		self.assertFalse(frappe.db.get_value("Fiber Boleto", boleto.name, "remessa"))
 
-	def test_bank_api_registration(self):
-		from fiber_onboarding.core import bankapi
-		from fiber_onboarding.core.boleto import generate
-
-		payload = _pix_payload()
-		calls = []
-		offline = False
-
-		class FakeBankApi(bankapi.BankRegistrar):
-			def _result(self, request, status):
-				item = request.item
-				codes = generate(self.account, item.nosso_numero, item.due_date, item.amount)
-				return bankapi.RegistrationResult(
-					codes.line,
-					codes.barcode,
-					payload,
-					status,
-					"ok",
-					codes.nosso_numero,
-					f"API-{item.nosso_numero}",
-				)
-
-			def register(self, request):
-				calls.append(("register", request.item.movement))
-				if offline:
-					raise bankapi.BankApiError("Banco fora do ar.")
-				return self._result(request, "registered")
-
-			def query(self, request):
-				return self._result(request, "registered")
-
-			def cancel(self, request):
-				calls.append(("cancel", request.item.movement))
-				return self._result(request, "cancelled")
-
-		agreement = _agreement()
-		previous = bankapi.registered_adapters().get(agreement.bank_code)
-		bankapi.register_adapter(agreement.bank_code, FakeBankApi)
-		agreement.db_set("registration_method", "Bank API")
-		self.addCleanup(agreement.db_set, "registration_method", "CNAB File")
-		self.addCleanup(_restore_adapter, agreement.bank_code, previous)
-		frappe.clear_document_cache("Fiber Bank Agreement", agreement.name)
-
-		_case, boleto = self.issue("1500.00")
-		boleto.reload()
-		self.assertEqual(calls, [("register", "01")])
-		self.assertEqual(boleto.registration_channel, "Bank API")
-		self.assertEqual(boleto.status, "Registered")
-		self.assertEqual(boleto.pix_payload, payload)
-		self.assertEqual(boleto.bank_reference, f"API-{boleto.sequence}")
-		self.assertNotIn(boleto.name, [n for n, _m in boleto_service.pending_for_remessa(agreement.name)])
-
-		boleto_service.expire_overdue(add_days(boleto.due_date, boleto_service.expiry_grace_days() + 1))
-		new = boleto_service.reissue(boleto.name, add_days(nowdate(), 5))
-		self.assertEqual(calls[-2:], [("register", "01"), ("cancel", "02")])
-		self.assertEqual(new.status, "Registered")
-		self.assertEqual(frappe.db.get_value("Fiber Boleto", boleto.name, "status"), "Cancelled")
-
-		# the bank is down when the boleto is issued: it waits (never in a CNAB file), then the sync registers it
-		offline = True
-		_case, waiting = self.issue("900.00")
-		waiting.reload()
-		self.assertEqual((waiting.status, waiting.registration_channel), ("Submitted", "Bank API"))
-		self.assertTrue(
-			frappe.db.exists("Comment", {"reference_name": waiting.name, "comment_type": "Comment"})
-		)
-		self.assertNotIn(waiting.name, [n for n, _m in boleto_service.pending_for_remessa(agreement.name)])
-		offline = False
-		self.assertIn(waiting.name, boleto_service.sync_bank_registrations())
-		self.assertEqual(frappe.db.get_value("Fiber Boleto", waiting.name, "status"), "Registered")
-
 	# -- finance actions ------------------------------------------------------------------------------------
 	def test_mark_paid_manually_needs_finance(self):
 		case, boleto = self.issue("990.50", portal=True)
@@ -607,15 +536,6 @@ def _restore_conf(key, previous):
 		frappe.local.conf.pop(key, None)
 	else:
 		frappe.local.conf[key] = previous
-
-
-def _restore_adapter(bank_code, previous):
-	from fiber_onboarding.core import bankapi
-
-	if previous is None:
-		bankapi._ADAPTERS.pop(bank_code, None)
-	else:
-		bankapi.register_adapter(bank_code, previous)
 
 
 def _pix_payload() -> str:

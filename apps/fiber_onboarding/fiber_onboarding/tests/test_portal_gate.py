@@ -35,9 +35,9 @@ from frappe.auth import validate_auth_via_hooks
 from frappe.tests.utils import patch_hooks
 from frappe.utils import add_days, get_test_client, nowdate, set_request
 
+from fiber_onboarding.api import bank_webhook, portal
 from fiber_onboarding.api import boleto as boleto_api
 from fiber_onboarding.api import contract as contract_api
-from fiber_onboarding.api import portal
 from fiber_onboarding.core.documents import format_cnpj
 from fiber_onboarding.core.registration import FIELDS as REGISTRATION_FIELDS
 from fiber_onboarding.fiber_field import api as field_api
@@ -217,6 +217,35 @@ def identifiers_of(docs: dict, form: dict) -> dict[str, str]:
 			ids[f"file {row.name}"] = row.file_name
 			ids[f"url {row.name}"] = row.file_url
 	return {k: v for k, v in ids.items() if v}
+
+
+def forged_bank_notice(agreement: str, token: str, title: str):
+	"""POST a made-up Inter payment notice for ``title`` to the bank webhook (as the current user)."""
+	body = json.dumps(
+		[
+			{
+				"codigoSolicitacao": title,
+				"seuNumero": title,
+				"situacao": "RECEBIDO",
+				"dataHoraSituacao": "2026-01-05T10:00:00.000Z",
+				"valorTotalRecebido": "1500.00",
+				"origemRecebimento": "PIX",
+			}
+		]
+	).encode()
+	set_request(
+		method="POST",
+		path="/api/method/fiber_onboarding.api.bank_webhook.inter",
+		query_string={"agreement": agreement, "token": token},
+		data=body,
+		content_type="application/json",
+	)
+	ip, frappe.local.request_ip = getattr(frappe.local, "request_ip", None), "198.51.100.23"
+	try:
+		return bank_webhook.inter()
+	finally:
+		frappe.local.request = None
+		frappe.local.request_ip = ip
 
 
 def made_up(value: str) -> str:
@@ -723,6 +752,21 @@ class TestPortalGate(TestCase):
 			lambda i: field_api.customer_report_problem(i, "sem sinal"),
 			[ids["circuit"]],
 		)
+		# the bank webhook: a customer or a visitor with A's identifiers (as token, agreement, title) marks nothing
+		agreement = frappe.db.get_single_value("Fiber Onboarding Settings", "bank_agreement")
+		notices = frappe.db.count("Fiber Bank Notice")
+		probe(
+			"fiber_onboarding.api.bank_webhook.inter",
+			b_and_guest,
+			lambda i: forged_bank_notice(agreement, i, i),
+			[ids["boleto"], ids["case"], ids["invoice"]],
+		)
+		probe(
+			"fiber_onboarding.api.bank_webhook.inter",
+			b_and_guest,
+			lambda i: forged_bank_notice(i, i, ids["boleto"]),
+			[ids["boleto"], ids["customer"]],
+		)
 		self._probe_registration(probe, b_and_guest)
 		probe(
 			"frappe.core.doctype.user.user.reset_password",
@@ -751,6 +795,7 @@ class TestPortalGate(TestCase):
 		self.assertEqual(frappe.db.get_value("Fiber Project", ids["project"], "workflow_state"), "Sent")
 		self.assertFalse(frappe.db.get_value("Fiber Project", ids["project"], "prior_visit_requested"))
 		self.assertFalse(frappe.db.get_value("Circuit", ids["circuit"], "problem_reported"))
+		self.assertEqual(frappe.db.count("Fiber Bank Notice"), notices)
 
 	def _probe_registration(self, probe, users):
 		ids = self.ids

@@ -1,7 +1,8 @@
 """The setup-fee boleto's life cycle, one room per step (steps 2 and 3 of the process).
 
 - ``issue``: the invoice and the boleto at registration, its e-mail (step 2);
-- ``registration``: online registration through the bank's API (answers, retry, hourly sync);
+- ``api_registration``: online registration through the bank's API at issue (codes, Pix, retries);
+- ``bank_payments``: the bank API's payments (Inter webhook, periodic query) and write-offs (baixa);
 - ``remessa``: the remittance file of the boletos not yet sent (Finance's button and the daily job);
 - ``retorno``: the bank's return file, read whole, then applied in a background job;
 - ``retorno_items``: one line of a return applied in its own savepoint (its outcome, or a Finance Exception);
@@ -21,6 +22,11 @@ This package's names below are its public surface (the whitelisted wrappers of `
 first and call them); inside the app, import from the room that holds the function.
 """
 
+from fiber_onboarding.fiber_billing.boleto_service.api_registration import (
+	retry_due_registrations,
+	retry_registration,
+)
+from fiber_onboarding.fiber_billing.boleto_service.bank_payments import poll_bank_payments
 from fiber_onboarding.fiber_billing.boleto_service.expiry_and_reissue import (
 	DEFAULT_EXPIRY_GRACE_DAYS,
 	expire_overdue,
@@ -29,10 +35,6 @@ from fiber_onboarding.fiber_billing.boleto_service.expiry_and_reissue import (
 )
 from fiber_onboarding.fiber_billing.boleto_service.issue import issue_boleto, send_boleto_email
 from fiber_onboarding.fiber_billing.boleto_service.payment import accept_overpayment, mark_paid_manually
-from fiber_onboarding.fiber_billing.boleto_service.registration import (
-	retry_registration,
-	sync_bank_registrations,
-)
 from fiber_onboarding.fiber_billing.boleto_service.remessa import (
 	build_remessa_file,
 	pending_for_remessa,

@@ -8,6 +8,7 @@ from frappe.utils import add_days, getdate, nowdate
 from fiber_onboarding.adapters import bank_registration
 from fiber_onboarding.adapters import erpnext_accounting as accounting
 from fiber_onboarding.core.process import BoletoStatus
+from fiber_onboarding.fiber_billing.boleto_service.bank_payments import send_write_off
 from fiber_onboarding.fiber_billing.boleto_service.issue import create_boleto, send_boleto_email
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
@@ -56,8 +57,8 @@ def reissue(boleto: str, new_due_date):
 		},
 		reissued_from=old.name,
 	)
-	if old.registration_channel == bank_registration.BANK_API and old.status == BoletoStatus.EXPIRED:
-		bank_registration.cancel(old, agreement)  # registered online: the write-off goes online too
+	if old.registration_channel == bank_registration.BANK_API and old.bank_write_off != "Sent":
+		send_write_off(old, agreement)  # registered online: the write-off (baixa) goes online too
 	old.status = BoletoStatus.CANCELLED
 	old.reissued_by = new.name
 	old.cancel_reason = _("Reissued as {0}").format(new.name)
@@ -93,6 +94,7 @@ def expire_overdue(today=None) -> list[str]:
 			doc = frappe.get_doc(BOLETO, name)
 			doc.status = BoletoStatus.EXPIRED
 			doc.save(ignore_permissions=True)
+			send_write_off(doc)  # online boletos: the bank's baixa (Pending and retried when it is down)
 			expired.append(name)
 		except Exception:
 			frappe.db.rollback(save_point="fo_expire_boleto")

@@ -10,10 +10,9 @@ from frappe.utils import add_days, get_url, getdate, nowdate
 
 from fiber_onboarding.adapters import bank_registration
 from fiber_onboarding.adapters import erpnext_accounting as accounting
-from fiber_onboarding.adapters.cnab_files import bank_account_of, retorno_key
-from fiber_onboarding.core.boleto import BoletoError, generate
+from fiber_onboarding.adapters.cnab_files import bank_account_of
 from fiber_onboarding.core.process import BoletoStatus
-from fiber_onboarding.fiber_billing.boleto_service.registration import apply_registration
+from fiber_onboarding.fiber_billing.boleto_service import api_registration
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
 	BillingError,
@@ -75,11 +74,7 @@ def create_boleto(
 	"""Allocate a nosso número, compute the codes with the core and insert the boleto as Submitted."""
 	sequence = allocate_nosso_numero(agreement.name)
 	account = bank_account_of(agreement)
-	try:
-		codes = generate(account, sequence, getdate(due_date), amount)
-		key = retorno_key(agreement, sequence)  # as the bank's CNAB retorno carries it (core.cnab, six banks)
-	except (BoletoError, ValueError) as e:
-		frappe.throw(_("The boleto could not be generated: {0}").format(str(e)), BillingError)
+	codes = api_registration.title_codes(agreement, account, sequence, due_date, amount)
 
 	boleto = frappe.get_doc(
 		{
@@ -93,7 +88,7 @@ def create_boleto(
 			"bank_code": agreement.bank_code,
 			"sequence": sequence,
 			"nosso_numero": codes.nosso_numero,
-			"retorno_key": key,
+			"retorno_key": codes.retorno_key,
 			"document_number": invoice,
 			"issue_date": nowdate(),
 			"due_date": getdate(due_date),
@@ -108,8 +103,8 @@ def create_boleto(
 		}
 	)
 	boleto.insert(ignore_permissions=True)
-	if boleto.registration_channel == bank_registration.BANK_API:
-		apply_registration(boleto, bank_registration.register(boleto, agreement))
+	# Bank API agreements: registered at the bank now (short timeout), else retried in the background
+	api_registration.register_on_issue(boleto, agreement)
 	return boleto
 
 

@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from fiber_onboarding.adapters.bank_registration import validate_agreement
 from fiber_onboarding.adapters.cnab_files import agreement_problem, bank_account_of
 from fiber_onboarding.core.boleto import BankAccount
 
@@ -35,6 +36,7 @@ class FiberBankAgreement(Document):
 		self.validate_digits()
 		self.validate_bank_account()
 		self.validate_counters()
+		validate_agreement(self)  # Bank API: banks, private certificate files, Inter's webhook secret
 		self.validate_bank_data()
 
 	def validate_digits(self):

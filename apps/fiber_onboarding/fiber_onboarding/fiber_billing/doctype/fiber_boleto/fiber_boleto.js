@@ -13,6 +13,13 @@ frappe.ui.form.on("Fiber Boleto", {
 			Expired: "red",
 		};
 		frm.page.set_indicator(__(frm.doc.status), colors[frm.doc.status] || "gray");
+		if (frm.doc.registration_channel === "Bank API" && frm.doc.api_state && frm.doc.api_state !== "Registered") {
+			const retry = frm.doc.api_next_retry ? " " + __("Next attempt: {0}", [frappe.datetime.str_to_user(frm.doc.api_next_retry)]) : "";
+			frm.dashboard.set_headline_alert(
+				`<b>${__(frm.doc.api_state)}</b>: ${frappe.utils.escape_html(frm.doc.api_message || "")}${retry}`,
+				frm.doc.api_state === "Waiting Retry" || frm.doc.api_state === "Registering" ? "orange" : "red"
+			);
+		}
 
 		frm.add_custom_button(__("Open Boleto Page"), () => {
 			window.open("/boleto?name=" + encodeURIComponent(frm.doc.name), "_blank");
