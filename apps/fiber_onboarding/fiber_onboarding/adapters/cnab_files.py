@@ -64,7 +64,7 @@ def retorno_key(agreement, sequence: int) -> str:
 def agreement_problem(agreement) -> str | None:
 	"""Why the core could not print this agreement's boletos or write its remessa (pt-BR), or None: a one-title
 	probe through ``core.boleto.generate`` and ``core.cnab.write_remessa`` in the agreement's layout."""
-	if agreement.bank_code not in BANKS:  # a bank that numbers its own titles (Inter, API only): no layout of ours
+	if agreement.bank_code not in BANKS:  # Inter numbers its own titles (API only): no layout of ours
 		return None
 	ours = cnab_agreement_of(agreement)
 	today = date.today()
