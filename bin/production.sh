@@ -98,7 +98,11 @@ setup_production() {
 start_production() {
 	local http_port
 	http_port="$(fo_site_conf "$SITE" nginx_port)"
-	fo_redis_down; trap - EXIT   # supervisord runs the bench's Redis servers itself
+	fo_redis_down; trap - EXIT   # supervisord runs the bench's Redis servers itself: let these go first
+	for _ in $(seq 1 50); do
+		fo_port_busy "$(fo_conf "$ROOT" redis_cache --port)" || fo_port_busy "$(fo_conf "$ROOT" redis_queue --port)" || break
+		sleep 0.2
+	done
 	say "starting supervisord (config/supervisord.conf; logs/supervisord.log)"
 	supervisord -c "$ROOT/config/supervisord.conf" || die "supervisord did not start (logs/supervisord.log)"
 	for _ in $(seq 1 120); do
