@@ -137,7 +137,7 @@ check "16 jobs enqueued for the site all finished" jobs_done
 workers="$(for k in $(redis-cli -p "$qport" --scan --pattern "rq:job:*fo-two-nodes-$$-*"); do
 	redis-cli -p "$qport" hget "$k" worker_name; done)"
 check "each job ran on exactly one worker" test "$(echo "$workers" | grep -c .)" -eq 16
-# which node ran them: a worker's name holds its pid; supervisor knows each program's pid
+# which node ran them: RQ records each worker's pid; supervisor knows each program's pid (the worker is a child)
 node_of_pid() {
 	local pid="$1" program ppid
 	while [ -n "$pid" ] && [ "$pid" -gt 1 ]; do
@@ -149,7 +149,7 @@ node_of_pid() {
 }
 pids="$(for p in $(echo "$status" | awk '/worker/ {print $1}'); do echo "$p $(fo_supervisorctl "$B" pid "$p")"; done)"
 echo "   jobs per node: $(for w in $workers; do
-	pid="$(echo "$w" | tr '.' '\n' | grep -E '^[0-9]+$' | head -1)"; node_of_pid "$pid"; done | sort | uniq -c | tr -s ' \n' ' ')"
+	node_of_pid "$(redis-cli -p "$qport" hget "rq:worker:$w" pid)"; done | sort | uniq -c | tr -s ' \n' ' ')"
 
 # 6 ---------------------------------------------------------------------------------------------------------------
 (cd "$B" && timeout 60 "$BENCH" schedule >/dev/null 2>&1)
