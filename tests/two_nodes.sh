@@ -11,8 +11,9 @@
 #   1. supervisor runs both nodes' gunicorn and workers and exactly one scheduler;
 #   2. nginx passes requests to both nodes (its access log names the upstream of each request);
 #   3. a session opened on node A (login) is valid on node B, its CSRF token too; a logout on B ends it on A;
-#   4. a private file uploaded through node A is downloaded, byte for byte, through node B (and through nginx);
-#      a public file uploaded through B is served by A;
+#   4. a private file uploaded through node A is downloaded, byte for byte, through node B (and through nginx),
+#      and not without the session; a public file uploaded through B is served by nginx from the shared sites/
+#      and its File record is read through A;
 #   5. RQ jobs enqueued for the site run once each (one finished record, one worker), on the workers of both nodes;
 #   6. the scheduler runs a due job once per due time: a job type due every minute gets one Scheduled Job Log per
 #      minute over three runs; a second `bench schedule` started by hand on the same bench exits at once (Frappe's
@@ -27,13 +28,14 @@ BENCH="$(fo_bench_cli "$B")" || { echo "no bench CLI in $B (run bin/setup)"; exi
 SITE="$(fo_conf "$B" default_site)"; SITE="${SITE:-fiber.localhost}"
 WORK="$(mktemp -d)"
 JAR="$WORK/cookies"
+SITE_HEADER="X-Frappe-Site-Name: $SITE"   # what nginx sets for its upstream: gunicorn has no default site
 passed=0; failed=0
 check() {  # description, command...
 	local what="$1"; shift
 	if "$@"; then passed=$((passed + 1)); echo "ok   $what"; else failed=$((failed + 1)); echo "FAIL $what"; fi
 }
 py() { (cd "$B/sites" && ../env/bin/python - "$@"); }   # a Python snippet on stdin, with frappe, in sites/
-cleanup() {
+forget_records() {  # the files and the job type this test made (needs the bench's Redis: before the stop)
 	py "$SITE" <<'PY' >/dev/null 2>&1
 import sys, frappe
 frappe.init(site=sys.argv[1], sites_path="."); frappe.connect()
@@ -44,6 +46,9 @@ if frappe.db.exists("Scheduled Job Type", "frappe.ping"):
 	frappe.delete_doc("Scheduled Job Type", "frappe.ping", ignore_permissions=True, force=True)
 frappe.db.commit()
 PY
+}
+cleanup() {
+	[ -n "$(fo_supervisord_pid "$B")" ] && forget_records
 	(cd "$B" && bin/setup --stop >/dev/null 2>&1)
 	rm -rf "$WORK"
 }
@@ -79,41 +84,46 @@ check "nginx passes requests to node B" grep -q "upstream=127.0.0.1:$N2\$" <<<"$
 
 # 3 ---------------------------------------------------------------------------------------------------------------
 user_on() {  # port: the user the session cookie is logged in as there
-	curl -s -b "$JAR" "http://127.0.0.1:$1/api/method/frappe.auth.get_logged_user" \
+	curl -s -H "$SITE_HEADER" -b "$JAR" "http://127.0.0.1:$1/api/method/frappe.auth.get_logged_user" \
 		| python3 -c 'import json,sys; print(json.load(sys.stdin).get("message", ""))' 2>/dev/null
 }
-curl -s -c "$JAR" -o /dev/null -H "X-Frappe-Site-Name: $SITE" \
+curl -s -H "$SITE_HEADER" -c "$JAR" -o /dev/null \
 	--data-urlencode usr=Administrator --data-urlencode "pwd=${FO_ADMIN_PASSWORD:-admin}" \
 	"http://127.0.0.1:$A/api/method/login"
 check "login through node A" test "$(user_on "$A")" = Administrator
 check "the session is valid on node B" test "$(user_on "$N2")" = Administrator
-csrf="$(curl -s -b "$JAR" "http://127.0.0.1:$A/app" | grep -o 'frappe.csrf_token = "[^"]*"' | cut -d'"' -f2)"
+csrf="$(curl -s -H "$SITE_HEADER" -b "$JAR" "http://127.0.0.1:$A/app" | grep -o 'frappe.csrf_token = "[^"]*"' | cut -d'"' -f2)"
 check "node A's desk page gives the session's CSRF token" test -n "$csrf"
 
 # 4 ---------------------------------------------------------------------------------------------------------------
 head -c 200000 /dev/urandom >"$WORK/fo-two-nodes-private.bin"
 head -c 100000 /dev/urandom >"$WORK/fo-two-nodes-public.bin"
-upload() {  # port, file, is_private -> file_url
-	curl -s -b "$JAR" -H "X-Frappe-CSRF-Token: $csrf" -F "file=@$2" -F "is_private=$3" \
+upload() {  # port, file, is_private -> "file_url name"
+	curl -s -H "$SITE_HEADER" -b "$JAR" -H "X-Frappe-CSRF-Token: $csrf" -F "file=@$2" -F "is_private=$3" \
 		"http://127.0.0.1:$1/api/method/upload_file" \
-		| python3 -c 'import json,sys; print(json.load(sys.stdin)["message"]["file_url"])' 2>/dev/null
+		| python3 -c 'import json,sys; m = json.load(sys.stdin)["message"]; print(m["file_url"], m["name"])' 2>/dev/null
 }
 same_bytes() {  # url, local file
-	curl -s -b "$JAR" -o "$WORK/got" "$1" && cmp -s "$WORK/got" "$2"
+	curl -s -H "$SITE_HEADER" -b "$JAR" -o "$WORK/got" "$1" && cmp -s "$WORK/got" "$2"
 }
-private_url="$(upload "$A" "$WORK/fo-two-nodes-private.bin" 1)"
+read -r private_url _name < <(upload "$A" "$WORK/fo-two-nodes-private.bin" 1)
 echo "   uploaded through A (with A's CSRF token on A): ${private_url:-nothing}"
 check "a private file uploaded through node A" test -n "$private_url"
 check "is downloaded byte for byte through node B" same_bytes "http://127.0.0.1:$N2$private_url" "$WORK/fo-two-nodes-private.bin"
 check "and through nginx (X-Accel-Redirect to the shared sites/)" \
 	same_bytes "http://127.0.0.1:$HTTP$private_url" "$WORK/fo-two-nodes-private.bin"
 check "and not without the session" \
-	test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$N2$private_url")" != 200
-public_url="$(upload "$N2" "$WORK/fo-two-nodes-public.bin" 0)"
+	test "$(curl -s -H "$SITE_HEADER" -o /dev/null -w "%{http_code}" "http://127.0.0.1:$N2$private_url")" = 403
+read -r public_url public_name < <(upload "$N2" "$WORK/fo-two-nodes-public.bin" 0)
 echo "   uploaded through B (with A's CSRF token on B): ${public_url:-nothing}"
 check "a public file uploaded through node B with node A's CSRF token" test -n "$public_url"
-check "is served by node A" same_bytes "http://127.0.0.1:$A$public_url" "$WORK/fo-two-nodes-public.bin"
-curl -s -o /dev/null -b "$JAR" -H "X-Frappe-CSRF-Token: $csrf" -X POST "http://127.0.0.1:$N2/api/method/logout"
+# (public files are nginx's to serve, from sites/<site>/public; gunicorn serves none)
+check "is served byte for byte by nginx from the shared sites/" \
+	same_bytes "http://127.0.0.1:$HTTP$public_url" "$WORK/fo-two-nodes-public.bin"
+check "its File record is read through node A" test "$(curl -s -H "$SITE_HEADER" -b "$JAR" \
+	"http://127.0.0.1:$A/api/resource/File/${public_name:-none}" \
+	| python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["file_url"])' 2>/dev/null)" = "$public_url"
+curl -s -H "$SITE_HEADER" -o /dev/null -b "$JAR" -H "X-Frappe-CSRF-Token: $csrf" -X POST "http://127.0.0.1:$N2/api/method/logout"
 check "a logout on node B ends the session on node A" test "$(user_on "$A")" != Administrator
 
 # 5 ---------------------------------------------------------------------------------------------------------------
@@ -175,6 +185,7 @@ check "the scheduler ran the every-minute job at least three times" test "${runs
 check "once per due minute (one scheduler for both nodes)" test "${runs:-0}" -eq "${minutes:-x}"
 
 # stop --------------------------------------------------------------------------------------------------------------
+forget_records
 (cd "$B" && bin/setup --stop >/dev/null 2>&1)
 closed() { ! fo_port_busy_any "$@"; }
 fo_port_busy_any() { local p; for p in "$@"; do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && return 0; done; return 1; }
