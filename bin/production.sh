@@ -58,6 +58,7 @@ production_upload_limit_mb() {  # the largest upload the site accepts: contract 
 
 setup_production() {
 	say "production: nginx, supervisor, gunicorn (bench setup production's conventions)"
+	[[ "$FO_APP_NODES" =~ ^[1-9]$ ]] || die "--nodes takes a number of app nodes from 1 to 9 (got: $FO_APP_NODES)"
 	have nginx || apt_install nginx || die "nginx is required for --production: apt-get install nginx"
 	have supervisord || apt_install supervisor || die "supervisor is required for --production: apt-get install supervisor"
 	# the processes bin/setup started before (a development bench start or an earlier production run)
