@@ -9,11 +9,12 @@
 # Both nodes share the site's MariaDB database, Redis and sites/ folder (unlike two benches, tests/two_benches.sh).
 # Checks:
 #   1. supervisor runs both nodes' gunicorn and workers and exactly one scheduler;
-#   2. nginx passes requests to both nodes (its access log names the upstream of each request);
+#   2. nginx passes requests to both nodes (its access log names the upstream of each request), proxies socketio,
+#      gzips pages; the site runs without developer mode;
 #   3. a session opened on node A (login) is valid on node B, its CSRF token too; a logout on B ends it on A;
 #   4. a private file uploaded through node A is downloaded, byte for byte, through node B (and through nginx),
 #      and not without the session; a public file uploaded through B is served by nginx from the shared sites/
-#      and its File record is read through A;
+#      and its File record is read through A; a 9 MB upload passes nginx's body limit;
 #   5. RQ jobs enqueued for the site run once each (one finished record, one worker), on the workers of both nodes;
 #   6. the scheduler runs a due job once per due time: a job type due every minute gets one Scheduled Job Log per
 #      minute over three runs; a second `bench schedule` started by hand on the same bench exits at once (Frappe's
@@ -82,6 +83,13 @@ echo "$upstreams" | sed 's/^/   /'
 check "nginx passes requests to node A" grep -q "upstream=127.0.0.1:$A\$" <<<"$(echo "$upstreams" | awk '{print $2}')"
 check "nginx passes requests to node B" grep -q "upstream=127.0.0.1:$N2\$" <<<"$(echo "$upstreams" | awk '{print $2}')"
 
+check "socketio answers through nginx (/socket.io handshake)" grep -q '"sid"' \
+	<<<"$(curl -s "http://127.0.0.1:$HTTP/socket.io/?EIO=4&transport=polling")"
+check "nginx gzips a page for HTTP/1.1 clients" grep -qi '^content-encoding: gzip' \
+	<<<"$(curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "http://127.0.0.1:$HTTP/login")"
+check "the site runs without developer mode" test "$(python3 -c \
+	'import json,sys; print(json.load(open(sys.argv[1])).get("developer_mode"))' "$B/sites/$SITE/site_config.json")" = 0
+
 # 3 ---------------------------------------------------------------------------------------------------------------
 user_on() {  # port: the user the session cookie is logged in as there
 	curl -s -H "$SITE_HEADER" -b "$JAR" "http://127.0.0.1:$1/api/method/frappe.auth.get_logged_user" \
@@ -123,6 +131,9 @@ check "is served byte for byte by nginx from the shared sites/" \
 check "its File record is read through node A" test "$(curl -s -H "$SITE_HEADER" -b "$JAR" \
 	"http://127.0.0.1:$A/api/resource/File/${public_name:-none}" \
 	| python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["file_url"])' 2>/dev/null)" = "$public_url"
+head -c 9000000 /dev/urandom >"$WORK/fo-two-nodes-contract-size.bin"
+read -r big_url _name < <(upload "$HTTP" "$WORK/fo-two-nodes-contract-size.bin" 1)
+check "a 9 MB upload (a signed contract's size) passes nginx's body limit" test -n "$big_url"
 curl -s -H "$SITE_HEADER" -o /dev/null -b "$JAR" -H "X-Frappe-CSRF-Token: $csrf" -X POST "http://127.0.0.1:$N2/api/method/logout"
 check "a logout on node B ends the session on node A" test "$(user_on "$A")" != Administrator
 
