@@ -60,3 +60,19 @@ fo_redis_down() {
 	done
 	FO_STARTED_REDIS=()
 }
+
+# Production (bin/setup --production): the supervisord of the bench in $1, by the pid file it wrote, if it still
+# runs from that bench (a recycled pid is not ours).
+fo_supervisord_pid() {
+	local pid
+	pid="$(cat "$1/config/pids/supervisord.pid" 2>/dev/null)" || return 1
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$1" ] || return 1
+	echo "$pid"
+}
+
+# supervisorctl of that supervisord (its own socket in config/): `fo_supervisorctl BENCH status`
+fo_supervisorctl() {
+	local dir="$1"; shift
+	supervisorctl -c "$dir/config/supervisord.conf" "$@"
+}
