@@ -14,9 +14,12 @@ from fiber_onboarding.permissions import customers_of, is_staff
 SLA_RUNNING = ("On Track", "At Risk", "Overdue")
 
 
-def cases_of_user(limit: int = 100) -> list[dict]:
+LIST_FIELDS = ("name", "company_name", "site_identifier", "stage", "registered_on", "sla_due", "sla_status")
+
+
+def cases_of_user(limit: int = 100, fields: list[str] | tuple[str, ...] = LIST_FIELDS) -> list[dict]:
 	"""The logged-in user's cases (portal users: their Customers' only), newest first."""
-	fields = ["name", "company_name", "site_identifier", "stage", "registered_on", "sla_due", "sla_status"]
+	fields = list(fields)
 	if is_staff():
 		return frappe.get_list(CASE, fields=fields, order_by="creation desc", limit_page_length=limit)
 	customers = customers_of()
