@@ -112,6 +112,9 @@ class PortalVisitor(HttpUser):
 		self.visitor = HttpSession(
 			base_url=self.host, request_event=self.environment.events.request, user=self
 		)
+		for session in (self.client, self.staff, self.visitor):
+			# the site, named as bench's nginx names it to gunicorn (which serves by this header or the Host)
+			session.headers["X-Frappe-Site-Name"] = FIXTURE["site"]
 		self._login(self.client, FIXTURE["customer"])
 		self._login(self.staff, FIXTURE["staff"])
 
@@ -123,8 +126,12 @@ class PortalVisitor(HttpUser):
 			catch_response=True,
 		) as response:
 			if response.status_code != 200:
-				response.failure(f"login of {who['user']} answered {response.status_code}")
-				raise SystemExit(f"portal_load: cannot log in as {who['user']}")
+				response.failure(
+					f"login of {who['user']} answered {response.status_code}: {response.text[:200]}"
+				)
+				raise SystemExit(
+					f"portal_load: cannot log in as {who['user']}: HTTP {response.status_code} {response.text[:200]}"
+				)
 
 	def _page(self, session, url: str, name: str, expect: str | None = None):
 		with session.get(url, name=name, catch_response=True, allow_redirects=False) as response:

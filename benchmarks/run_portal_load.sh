@@ -65,11 +65,12 @@ case "$HOST" in
 	*) echo "refusing $HOST: the load runs against http://127.0.0.1:<port> only" >&2; exit 2 ;;
 esac
 for _ in $(seq 1 120); do
-	curl -fsS -o /dev/null "$HOST/api/method/ping" 2>/dev/null && break
+	curl -fsS -o /dev/null -H "X-Frappe-Site-Name: $SITE" "$HOST/api/method/ping" 2>/dev/null && break
 	sleep 0.5
 done
-# 127.0.0.1 serves the bench's default site: bin/setup makes it the demo site
-curl -fsS -o /dev/null "$HOST/api/method/ping" || { echo "no answer from $HOST" >&2; exit 1; }
+# the site is named in X-Frappe-Site-Name, as bench's nginx configuration does (gunicorn serves by that header)
+curl -fsS -o /dev/null -H "X-Frappe-Site-Name: $SITE" "$HOST/api/method/ping" \
+	|| { echo "no answer from $HOST for $SITE" >&2; exit 1; }
 
 for n in $USERS; do
 	echo "== $n users, at most $RUN_TIME and $MAX_REQUESTS requests ($SERVER)"

@@ -134,9 +134,12 @@ class TestPortalQueries(TestCase):
 				self.assertEqual(n50, n1, f"{label}: {n1} statements with 1 case, {n50} with 50\n{detail}")
 		print("statements per page (1 case, 50 cases):", {k: (one[k][0], fifty[k][0]) for k in one})
 
-	def test_list_rows_match_each_case_page(self):
-		"""The list's batched read shows, for every case, the next step the case's own page derives."""
-		from fiber_onboarding.api.portal.case_list import case_rows
+	def test_rows_read_at_once_show_what_the_whole_documents_show(self):
+		"""The list's and the case page's batched read (``api.portal.documents``) give every case the next step,
+		timeline, documents and actions that its whole documents (``access.case_documents``) give."""
+		from fiber_onboarding.api.portal.cases import case_rows
+		from fiber_onboarding.api.portal.documents import documents_of_cases
+		from fiber_onboarding.www.ativacoes import caso
 
 		who = new_customer()
 		second = retry_on_lock(lambda: register(who.cnpj, who.user))
@@ -146,5 +149,12 @@ class TestPortalQueries(TestCase):
 		self.assertEqual(set(rows), {who.case.name, second})
 		for name in rows:
 			case = frappe.get_doc(CASE, name)
-			self.assertEqual(rows[name]["next"], portal.next_step(case, portal.case_documents(case)))
+			whole, read = portal.case_documents(case), documents_of_cases([case])[name]
+			self.assertEqual(rows[name]["next"], portal.next_step(case, whole))
+			self.assertEqual(portal.timeline_rows(case, read), portal.timeline_rows(case, whole))
+			self.assertEqual(caso._documents(case, read), caso._documents(case, whole))
+			self.assertEqual(caso._actions(case, read), caso._actions(case, whole))
 		self.assertNotEqual(rows[who.case.name]["next"], rows[second]["next"])  # paid vs not yet paid
+		first = frappe.get_doc(CASE, who.case.name)
+		shown = caso._documents(first, documents_of_cases([first])[first.name])
+		self.assertEqual([d["title"] for d in shown], ["Boleto da taxa de ativação", "Contrato", "Projeto"])

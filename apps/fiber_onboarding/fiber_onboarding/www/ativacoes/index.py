@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 
 from fiber_onboarding.api.portal.access import login_url, portal_lang
-from fiber_onboarding.api.portal.case_list import case_rows
+from fiber_onboarding.api.portal.cases import case_rows
 
 no_cache = 1
 sitemap = 0
@@ -22,7 +22,7 @@ def get_context(context):
 	context.no_cache = 1
 	context.show_sidebar = False
 	context.title = _("My activations")
-	# the cases and every document their next step reads, in a fixed number of queries (api.portal.case_list)
+	# the cases and every document their next step reads, in a fixed number of queries (api.portal.documents)
 	context.cases = case_rows()
 	context.csrf_token = frappe.sessions.get_csrf_token()
 	return context

@@ -1,23 +1,21 @@
-"""/ativacoes: the logged-in user's cases with the next step of each, read in a fixed number of queries whatever
-the number of cases (one per DocType the timeline reads, not one per case and DocType).
+"""The documents of many cases at once, for the pages that only read them (/ativacoes and /ativacoes/<case>): a
+fixed number of queries whatever the number of cases (one per DocType, not one per case and DocType), and only
+the fields the pages show, as plain rows.
 
 Which document belongs to which case follows ``access.case_documents`` exactly: the case's link, else the case's
 latest document of that DocType; a linked document that is gone counts as none; a document of another customer,
-or of another case, is never shown.
+or of another case, is never shown. Actions and downloads use ``access.case_documents`` (whole documents).
 """
 
 from __future__ import annotations
 
 import frappe
-from frappe import _
 
-from fiber_onboarding.api.portal.access import BOLETO, CASE, CIRCUIT, CONTRACT, PROJECT, VISIT
-from fiber_onboarding.api.portal.cases import SLA_RUNNING, cases_of_user, format_when, next_step
-from fiber_onboarding.core.process import Stage
+from fiber_onboarding.api.portal.access import BOLETO, CIRCUIT, CONTRACT, PROJECT, VISIT
 
 UPLOAD = "Fiber Contract Upload"
 OWNERSHIP = ["name", "customer", "onboarding", "creation"]
-# what the timeline (api.portal.cases.timeline_facts) reads of the case and of each of its documents
+# what the list reads of each case (the timeline's facts: api.portal.cases.timeline_facts)
 CASE_FIELDS = [
 	"name",
 	"customer",
@@ -37,13 +35,15 @@ CASE_FIELDS = [
 	"project",
 	"circuit",
 ]
+# what the timeline and the case page (www/ativacoes/caso.py) read of each document
 LINKED = {
-	"boleto": (BOLETO, ["status", "paid_on", "due_date"]),
-	"contract": (CONTRACT, ["workflow_state", "received_on", "latest_upload"]),
+	"boleto": (BOLETO, ["status", "paid_on", "due_date", "amount", "pix_payload", "digitable_line"]),
+	"contract": (CONTRACT, ["workflow_state", "received_on", "latest_upload", "issued_file"]),
 	"project": (
 		PROJECT,
 		[
 			"workflow_state",
+			"project_file",
 			"sent_on",
 			"approved_on",
 			"execution_date",
@@ -72,7 +72,7 @@ VISIT_FIELDS = ["name", "customer", "done_on", "scheduled_date", "photo_report_s
 def _linked(cases: list, field: str) -> dict[str, frappe._dict | None]:
 	"""{case name: its document of LINKED[field] or None}, in one query."""
 	doctype, fields = LINKED[field]
-	links = {c[field] for c in cases if c.get(field)}
+	links = {c.get(field) for c in cases if c.get(field)}
 	unlinked = [c.name for c in cases if not c.get(field)]
 	or_filters = {}
 	if links:
@@ -87,7 +87,7 @@ def _linked(cases: list, field: str) -> dict[str, frappe._dict | None]:
 			latest.setdefault(r.onboarding, r)
 	out = {}
 	for c in cases:
-		doc = by_name.get(c[field]) if c.get(field) else latest.get(c.name)
+		doc = by_name.get(c.get(field)) if c.get(field) else latest.get(c.name)
 		if doc is not None and (doc.customer != c.customer or doc.onboarding not in (None, "", c.name)):
 			doc = None
 		out[c.name] = doc
@@ -136,21 +136,3 @@ def documents_of_cases(cases: list) -> dict[str, dict]:
 		c.name: {**{field: linked[field][c.name] for field in LINKED}, "prior_visit": visits[c.name]}
 		for c in cases
 	}
-
-
-def case_rows() -> list[dict]:
-	"""The rows of /ativacoes for the logged-in user."""
-	cases = cases_of_user(fields=CASE_FIELDS)
-	docs = documents_of_cases(cases) if cases else {}
-	return [
-		{
-			"name": c.name,
-			"company_name": c.company_name,
-			"site_identifier": c.site_identifier,
-			"stage": _(c.stage or Stage.AWAITING_PAYMENT),
-			"registered_on": format_when(c.registered_on),
-			"sla_due": format_when(c.sla_due) if c.sla_status in SLA_RUNNING else "",
-			"next": next_step(c, docs[c.name]),
-		}
-		for c in cases
-	]
