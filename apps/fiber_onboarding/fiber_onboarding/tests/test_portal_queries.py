@@ -70,17 +70,36 @@ def new_customer() -> frappe._dict:
 	return frappe._dict(cnpj=cnpj, case=case, user=case.portal_user, customer=case.customer)
 
 
-class TestPortalQueries(TestCase):
-	def pages(self, case) -> dict[str, tuple[str, dict | None]]:
-		return {
-			"list": ("/ativacoes", None),
-			"case": (f"/ativacoes/{case.name}", None),
-			"boleto": ("/boleto", {"name": case.boleto}),
-			"project approval": ("/projeto/aprovar", {"project": case.project}),
-			"contract upload": ("/contrato/enviar", {"contract": case.contract}),
-			"contract upload (latest)": ("/contrato/enviar", None),
-		}
+def portal_pages(case) -> dict[str, tuple[str, dict | None]]:
+	"""The customer's portal pages for ``case``: label -> (path, query)."""
+	return {
+		"list": ("/ativacoes", None),
+		"case": (f"/ativacoes/{case.name}", None),
+		"boleto": ("/boleto", {"name": case.boleto}),
+		"project approval": ("/projeto/aprovar", {"project": case.project}),
+		"contract upload": ("/contrato/enviar", {"contract": case.contract}),
+		"contract upload (latest)": ("/contrato/enviar", None),
+	}
 
+
+def render_page(user: str, path: str, query: dict | None) -> tuple[int, str, dict]:
+	"""(status, html, query counter) of the page as ``user``: a GET request through the website renderer, like
+	a browser's (rendered once first, so every count sees the same warm caches)."""
+	counter = None
+	for _attempt in range(2):
+		frappe.set_user(user)
+		set_request(method="GET", path=path, query_string=urlencode(query or {}))
+		make_form_dict(frappe.local.request)
+		try:
+			with count_queries() as counter:
+				response = get_response()
+		finally:
+			forget_request()
+			frappe.set_user("Administrator")
+	return response.status_code, frappe.safe_decode(response.get_data()), counter
+
+
+class TestPortalQueries(TestCase):
 	def setUp(self):
 		self._lang = frappe.local.lang
 
@@ -89,27 +108,11 @@ class TestPortalQueries(TestCase):
 		frappe.set_user("Administrator")
 		frappe.local.lang = self._lang  # the portal forces pt-BR; other tests expect the site language
 
-	def render(self, user: str, path: str, query: dict | None) -> tuple[int, str, dict]:
-		"""(status, html, query counter) of the page as ``user``: a GET request through the website renderer,
-		like a browser's (rendered once first, so both counts see the same warm caches)."""
-		counter = None
-		for _attempt in range(2):
-			frappe.set_user(user)
-			set_request(method="GET", path=path, query_string=urlencode(query or {}))
-			make_form_dict(frappe.local.request)
-			try:
-				with count_queries() as counter:
-					response = get_response()
-			finally:
-				forget_request()
-				frappe.set_user("Administrator")
-		return response.status_code, frappe.safe_decode(response.get_data()), counter
-
 	def counts(self, who: frappe._dict) -> dict[str, tuple[int, list[str]]]:
 		cases = frappe.get_all(CASE, filters={"customer": who.customer}, pluck="name")
 		out = {}
-		for label, (path, query) in self.pages(who.case).items():
-			status, html, counter = self.render(who.user, path, query)
+		for label, (path, query) in portal_pages(who.case).items():
+			status, html, counter = render_page(who.user, path, query)
 			self.assertEqual(status, 200, f"{label}: {html[:400]}")
 			if label == "list":  # every case of the customer is on it, each with its next step
 				self.assertEqual(html.count('<a href="/ativacoes/'), len(cases))

@@ -17,6 +17,8 @@ PROJECT = "Fiber Project"
 CIRCUIT = "Circuit"
 VISIT = "Site Visit"
 PORTAL_LANG = "pt-BR"
+# the portal pages' base template (their ``base_template_path``): Frappe's, without its ≈ 320 KB of icon sprites
+PORTAL_BASE = "fiber_onboarding/templates/portal_base.html"
 
 
 class PortalError(frappe.ValidationError):

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, fmt_money
 
-from fiber_onboarding.api.portal.access import case_for, is_customer, login_url, portal_lang
+from fiber_onboarding.api.portal.access import PORTAL_BASE, case_for, is_customer, login_url, portal_lang
 from fiber_onboarding.api.portal.cases import SLA_RUNNING, format_when, timeline_rows
 from fiber_onboarding.api.portal.documents import documents_of_cases
 from fiber_onboarding.api.portal.downloads import PROJECT_VISIBLE_STATES, download_url
@@ -22,6 +22,7 @@ from fiber_onboarding.permissions import is_staff
 
 no_cache = 1
 sitemap = 0
+base_template_path = PORTAL_BASE
 
 BOLETO_OPEN = (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED, BoletoStatus.REGISTERED)
 PRIOR_VISIT_STATES = (ProjectState.DRAFTING, ProjectState.SENT, ProjectState.APPROVED)

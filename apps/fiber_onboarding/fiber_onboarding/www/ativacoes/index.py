@@ -7,11 +7,12 @@ and filtered by the Customers the user is a portal user of.
 import frappe
 from frappe import _
 
-from fiber_onboarding.api.portal.access import login_url, portal_lang
+from fiber_onboarding.api.portal.access import PORTAL_BASE, login_url, portal_lang
 from fiber_onboarding.api.portal.cases import case_rows
 
 no_cache = 1
 sitemap = 0
+base_template_path = PORTAL_BASE
 
 
 def get_context(context):
