@@ -8,7 +8,8 @@
 # Environment: FO_BENCH (the bench, default this clone), FO_SITE (default fiber.localhost, the demo site: its
 # demo customer and cases are used), FO_LOAD_USERS (default "1 20 50"), FO_LOAD_RUN_TIME (per run, default 60s),
 # FO_LOAD_MAX_REQUESTS (per run, default 20000), FO_LOAD_REGISTRATIONS (POSTs per run, default 5, the gate's
-# limit per address in 10 minutes), FO_LOAD_WORKERS / FO_LOAD_THREADS (own gunicorn, default 3 / 4).
+# limit per address in 10 minutes), FO_LOAD_WORKERS / FO_LOAD_THREADS (own gunicorn, default 3 / 4),
+# FO_LOAD_WARMUP (an unreported first run, default 20s).
 # locust lives in benchmarks/.venv (benchmarks/requirements-load.txt), never in the app's dependencies.
 # Output: benchmarks/out/portal_load_<N>users_*.csv and benchmarks/out/portal_load.md (the table).
 set -euo pipefail
@@ -71,6 +72,11 @@ done
 # the site is named in X-Frappe-Site-Name, as bench's nginx configuration does (gunicorn serves by that header)
 curl -fsS -o /dev/null -H "X-Frappe-Site-Name: $SITE" "$HOST/api/method/ping" \
 	|| { echo "no answer from $HOST for $SITE" >&2; exit 1; }
+
+# warm-up, not reported: the workers import, compile and fill their caches as a server does in its first minute
+(cd "$BENCH/sites" && ../env/bin/python "$HERE/portal_load_site.py" "$SITE" 0 "$OUT/portal_load_fixture.json")
+FO_LOAD_FIXTURE="$OUT/portal_load_fixture.json" "$VENV/bin/locust" -f "$HERE/portal_load.py" --headless \
+	--host "$HOST" -u 3 -r 3 --run-time "${FO_LOAD_WARMUP:-20s}" --only-summary --loglevel ERROR >/dev/null 2>&1 || true
 
 for n in $USERS; do
 	echo "== $n users, at most $RUN_TIME and $MAX_REQUESTS requests ($SERVER)"
