@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 
 from fiber_onboarding.core.process import CUSTOMER as CUSTOMER_ROLE
+from fiber_onboarding.utils.per_request import remember
 
 STAFF_ROLES = frozenset(
 	{
@@ -38,16 +39,22 @@ def is_customer(user: str | None = None) -> bool:
 
 
 def customers_of(user: str | None = None) -> list[str]:
-	"""Customers that list ``user`` as a portal user."""
+	"""Customers that list ``user`` as a portal user (read once per page view: every check of it asks)."""
 	user = user or frappe.session.user
 	if user == "Guest":
 		return []
-	return frappe.get_all(
-		"Portal User",
-		filters={"user": user, "parenttype": "Customer"},
-		pluck="parent",
-		ignore_permissions=True,
+	customers = remember(
+		("customers_of", user),
+		lambda: tuple(
+			frappe.get_all(
+				"Portal User",
+				filters={"user": user, "parenttype": "Customer"},
+				pluck="parent",
+				ignore_permissions=True,
+			)
+		),
 	)
+	return list(customers)
 
 
 def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

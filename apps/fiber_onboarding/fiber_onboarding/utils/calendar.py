@@ -15,6 +15,7 @@ import frappe
 from frappe.utils import getdate
 
 from fiber_onboarding.core import calendar as core_calendar
+from fiber_onboarding.utils.per_request import remember
 
 SETTINGS = "Fiber Onboarding Settings"
 DEFAULT_SUBDIVISION = "SP"
@@ -35,7 +36,11 @@ def holiday_list_dates(holiday_list: str | None) -> frozenset[date]:
 	"""Dates of an ERPNext Holiday List (weekly offs included; they are weekends anyway)."""
 	if not holiday_list:
 		return frozenset()
-	modified = frappe.db.get_value("Holiday List", holiday_list, "modified")
+	# the list's version is read once per page view (a list of cases asks for every row)
+	modified = remember(
+		("holiday_list_modified", holiday_list),
+		lambda: frappe.db.get_value("Holiday List", holiday_list, "modified"),
+	)
 	if modified is None:
 		return frozenset()
 	key = (holiday_list, str(modified))

@@ -9,11 +9,13 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 
+from fiber_onboarding.api.portal.access import PORTAL_BASE
 from fiber_onboarding.fiber_billing.boleto_render import render_context
 from fiber_onboarding.permissions import can_see
 
 no_cache = 1
 sitemap = 0
+base_template_path = PORTAL_BASE
 
 
 def get_context(context):

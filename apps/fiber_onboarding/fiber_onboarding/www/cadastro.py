@@ -8,12 +8,13 @@ with the same e-mail.
 import frappe
 from frappe import _
 
-from fiber_onboarding.api.portal.access import portal_lang
+from fiber_onboarding.api.portal.access import PORTAL_BASE, portal_lang
 from fiber_onboarding.core import documents
 from fiber_onboarding.core.registration import FIELDS, normalize_proposal_number
 
 no_cache = 1
 sitemap = 0
+base_template_path = PORTAL_BASE
 
 # (section title msgid, [(field, input type, autocomplete, inputmode, hint msgid)])
 SECTIONS = (

@@ -4,6 +4,7 @@
   the same answer, so nothing can be enumerated) — every page and endpoint starts there;
 - ``registration``: /cadastro (guest registration, invitation e-mail);
 - ``cases``: /ativacoes and /ativacoes/<case> (the cases, the timeline, the next step);
+- ``documents``: the documents of many cases read at once (the list and the case page: a fixed number of queries);
 - ``downloads``: the case's PDFs behind /ativacoes/<case>, never a public file URL;
 - ``case_actions``: /ativacoes/<case> actions (prior visit, test-phase confirmation or problem);
 - ``project_approval``: /projeto/aprovar (the e-mail's signed link or the logged-in customer).

@@ -17,6 +17,8 @@ PROJECT = "Fiber Project"
 CIRCUIT = "Circuit"
 VISIT = "Site Visit"
 PORTAL_LANG = "pt-BR"
+# the portal pages' base template (their ``base_template_path``): Frappe's, without its ≈ 320 KB of icon sprites
+PORTAL_BASE = "fiber_onboarding/templates/portal_base.html"
 
 
 class PortalError(frappe.ValidationError):
@@ -36,14 +38,23 @@ def _deny():
 	frappe.throw(_("You cannot access this activation."), frappe.PermissionError)
 
 
+def _existing(doctype: str, name: str):
+	"""The document, or None when there is none by that name (one query, not an ``exists`` and a ``get_doc``)."""
+	try:
+		return frappe.get_doc(doctype, name)
+	except frappe.DoesNotExistError:
+		frappe.clear_last_message()  # get_doc's "not found" alert is not for the visitor
+		return None
+
+
 def case_for(name: str | None, ptype: str = "read"):
 	"""The case ``name`` if the logged-in user may see it; PermissionError (same for unknown and foreign)."""
 	if frappe.session.user == "Guest":
 		frappe.throw(_("Log in to the portal to see your activations."), frappe.PermissionError)
 	name = (name or "").strip()
-	if not name or not frappe.db.exists(CASE, name):
+	doc = _existing(CASE, name) if name else None
+	if doc is None:
 		_deny()
-	doc = frappe.get_doc(CASE, name)
 	if not (can_see(doc) and frappe.has_permission(CASE, ptype, doc)):
 		_deny()
 	return doc

@@ -4,19 +4,24 @@ shaped by ``core.timeline``)."""
 from __future__ import annotations
 
 import frappe
+from frappe import _
 from frappe.utils import cint, format_date, format_datetime, get_datetime, getdate
 
 from fiber_onboarding.api.portal.access import CASE, case_documents
+from fiber_onboarding.api.portal.documents import CASE_FIELDS, documents_of_cases
 from fiber_onboarding.core import timeline as core_timeline
-from fiber_onboarding.core.process import BoletoStatus
+from fiber_onboarding.core.process import BoletoStatus, Stage
 from fiber_onboarding.permissions import customers_of, is_staff
 
 SLA_RUNNING = ("On Track", "At Risk", "Overdue")
 
 
-def cases_of_user(limit: int = 100) -> list[dict]:
+LIST_FIELDS = ("name", "company_name", "site_identifier", "stage", "registered_on", "sla_due", "sla_status")
+
+
+def cases_of_user(limit: int = 100, fields: list[str] | tuple[str, ...] = LIST_FIELDS) -> list[dict]:
 	"""The logged-in user's cases (portal users: their Customers' only), newest first."""
-	fields = ["name", "company_name", "site_identifier", "stage", "registered_on", "sla_due", "sla_status"]
+	fields = list(fields)
 	if is_staff():
 		return frappe.get_list(CASE, fields=fields, order_by="creation desc", limit_page_length=limit)
 	customers = customers_of()
@@ -118,3 +123,22 @@ def next_step(case, docs: dict | None = None) -> dict | None:
 	if step is None:
 		return None
 	return {"title": step.title, "actor": step.actor, "due": format_when(step.due)}
+
+
+def case_rows() -> list[dict]:
+	"""The rows of /ativacoes for the logged-in user: each case with its next step, in a fixed number of queries
+	whatever the number of cases (``documents_of_cases`` reads the documents of all of them at once)."""
+	cases = cases_of_user(fields=CASE_FIELDS)
+	docs = documents_of_cases(cases) if cases else {}
+	return [
+		{
+			"name": c.name,
+			"company_name": c.company_name,
+			"site_identifier": c.site_identifier,
+			"stage": _(c.stage or Stage.AWAITING_PAYMENT),
+			"registered_on": format_when(c.registered_on),
+			"sla_due": format_when(c.sla_due) if c.sla_status in SLA_RUNNING else "",
+			"next": next_step(c, docs[c.name]),
+		}
+		for c in cases
+	]

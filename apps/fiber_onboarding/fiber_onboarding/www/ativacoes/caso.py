@@ -11,8 +11,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint, fmt_money
 
-from fiber_onboarding.api.portal.access import case_documents, case_for, is_customer, login_url, portal_lang
+from fiber_onboarding.api.portal.access import PORTAL_BASE, case_for, is_customer, login_url, portal_lang
 from fiber_onboarding.api.portal.cases import SLA_RUNNING, format_when, timeline_rows
+from fiber_onboarding.api.portal.documents import documents_of_cases
 from fiber_onboarding.api.portal.downloads import PROJECT_VISIBLE_STATES, download_url
 from fiber_onboarding.core import documents
 from fiber_onboarding.core.process import BoletoStatus, CircuitState, ContractState, ProjectState, Stage
@@ -21,6 +22,7 @@ from fiber_onboarding.permissions import is_staff
 
 no_cache = 1
 sitemap = 0
+base_template_path = PORTAL_BASE
 
 BOLETO_OPEN = (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED, BoletoStatus.REGISTERED)
 PRIOR_VISIT_STATES = (ProjectState.DRAFTING, ProjectState.SENT, ProjectState.APPROVED)
@@ -33,7 +35,8 @@ def get_context(context):
 		frappe.local.flags.redirect_location = login_url(f"/ativacoes/{quote(name)}")
 		raise frappe.Redirect
 	case = case_for(name)
-	docs = case_documents(case)
+	# the fields this page shows of the case's documents (the same documents as access.case_documents)
+	docs = documents_of_cases([case])[case.name]
 
 	context.no_cache = 1
 	context.show_sidebar = False

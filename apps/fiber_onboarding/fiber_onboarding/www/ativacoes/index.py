@@ -7,12 +7,12 @@ and filtered by the Customers the user is a portal user of.
 import frappe
 from frappe import _
 
-from fiber_onboarding.api.portal.access import case_documents, login_url, portal_lang
-from fiber_onboarding.api.portal.cases import cases_of_user, format_when, next_step
-from fiber_onboarding.core.process import Stage
+from fiber_onboarding.api.portal.access import PORTAL_BASE, login_url, portal_lang
+from fiber_onboarding.api.portal.cases import case_rows
 
 no_cache = 1
 sitemap = 0
+base_template_path = PORTAL_BASE
 
 
 def get_context(context):
@@ -23,22 +23,7 @@ def get_context(context):
 	context.no_cache = 1
 	context.show_sidebar = False
 	context.title = _("My activations")
-	rows = []
-	for row in cases_of_user():
-		case = frappe.get_doc("Fiber Onboarding", row.name)
-		rows.append(
-			{
-				"name": row.name,
-				"company_name": row.company_name,
-				"site_identifier": row.site_identifier,
-				"stage": _(row.stage or Stage.AWAITING_PAYMENT),
-				"registered_on": format_when(row.registered_on),
-				"sla_due": format_when(row.sla_due)
-				if row.sla_status in ("On Track", "At Risk", "Overdue")
-				else "",
-				"next": next_step(case, case_documents(case)),
-			}
-		)
-	context.cases = rows
+	# the cases and every document their next step reads, in a fixed number of queries (api.portal.documents)
+	context.cases = case_rows()
 	context.csrf_token = frappe.sessions.get_csrf_token()
 	return context

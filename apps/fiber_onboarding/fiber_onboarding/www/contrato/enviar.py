@@ -11,11 +11,13 @@ import frappe
 from frappe.utils import format_date, format_datetime
 
 from fiber_onboarding.api.contract import contract_for, use_portal_language
+from fiber_onboarding.api.portal.access import PORTAL_BASE
 from fiber_onboarding.core.process import ContractState
 from fiber_onboarding.fiber_contracts.contract_service import shared
 
 no_cache = 1
 sitemap = 0
+base_template_path = PORTAL_BASE
 
 STATE_LABELS = {
 	ContractState.DRAFT: "Em preparação",

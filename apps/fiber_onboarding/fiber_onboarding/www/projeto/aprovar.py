@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import format_date
 
-from fiber_onboarding.api.portal.access import login_url, portal_lang
+from fiber_onboarding.api.portal.access import PORTAL_BASE, login_url, portal_lang
 from fiber_onboarding.api.portal.cases import format_when
 from fiber_onboarding.api.portal.project_approval import project_download_url, project_for
 from fiber_onboarding.core.process import ProjectState
@@ -20,6 +20,7 @@ from fiber_onboarding.fiber_field.project_service import approval
 
 no_cache = 1
 sitemap = 0
+base_template_path = PORTAL_BASE
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
