@@ -281,3 +281,25 @@ def test_damaged_remessa_refused_with_line_and_column():
 	with pytest.raises(CnabError) as exc:
 		read_remessa("\r\n".join(lines))
 	assert (exc.value.line, exc.value.column) == (len(lines), 2)
+
+
+@pytest.mark.parametrize("bank,layout", CASES)
+def test_remessa_read_back_with_the_full_agreement(bank, layout):
+	"""The read-back the app does: ``expect_company`` = the Agreement that wrote the file (bank, CNPJ, code)."""
+	ag = agreement(bank, layout)
+	remessa = read_remessa(write_remessa(ag, items(2), 7, GENERATED, layout), expect_company=ag)
+	assert (remessa.bank_code, len(remessa.items)) == (bank, 2)
+
+
+def test_santander_400_remessa_checks_the_transmission_code():
+	"""Santander's CNAB 400 remessa header carries the 20-digit código de transmissão (27-46), not the conta
+	cobrança (the retorno's identifier): it is compared with the agreement's transmission code."""
+	ag = agreement("033", 400)
+	text = write_remessa(ag, items(2), 3, GENERATED, 400)
+	assert read_remessa(text, expect_company=ag).agreement == SANTANDER_400_CODE
+	other = replace(ag, transmission_code="30010002820330009999")
+	with pytest.raises(CnabError) as exc:
+		read_remessa(text, expect_company=other)
+	assert "outra empresa" in exc.value.message and (exc.value.line, exc.value.column) == (1, 27)
+	# an agreement without a transmission code: the CNPJ in the details is what is checked
+	assert read_remessa(text, expect_company=replace(ag, transmission_code="")).bank_code == "033"

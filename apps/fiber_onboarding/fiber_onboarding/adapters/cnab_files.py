@@ -140,12 +140,13 @@ def remessa_item(boleto, movement: str = "Registration") -> RemessaItem:
 
 def remessa_text(agreement, boletos: list, sequence: int, generated_at) -> str:
 	"""The remessa text in the agreement's bank and layout for ``boletos`` (list of (Fiber Boleto, movement))
-	under file ``sequence``, read back by ``core.cnab.read_remessa`` and checked before it is returned."""
+	under file ``sequence``, read back by ``core.cnab.read_remessa`` (``expect_company`` = the full agreement: bank,
+	CNPJ and the code the layout carries) and checked before it is returned."""
 	items = [remessa_item(boleto, movement) for boleto, movement in boletos]
 	ours = cnab_agreement_of(agreement)
 	try:
 		text = cnab.write_remessa(ours, items, sequence, generated_at, layout_of(agreement))
-		check_remessa(cnab.read_remessa(text), ours, items)
+		check_remessa(cnab.read_remessa(text, expect_company=ours), ours, items)
 	except (RemessaError, CnabError, ValueError) as e:
 		frappe.throw(_("The remittance file could not be built: {0}").format(str(e)), CnabFileError)
 	return text

@@ -106,9 +106,15 @@ def _walk(lines, profile, detail_type: str, extra_types: str, on_detail, on_extr
 
 
 def _identity(profile, header, expect, bank, remessa=False):
-	agreement = profile.agreement_of_remessa(header) if remessa else profile.agreement_of(header)
-	expected = Expected(expect, profile.agreement_code) if expect is not None else None
-	a0 = profile.H_AGREEMENT[0] + 1
+	if remessa:
+		agreement = profile.agreement_of_remessa(header)
+		code_of = profile.remessa_agreement_code
+		a0 = (profile.H_AGREEMENT_REMESSA or profile.H_AGREEMENT)[0] + 1
+	else:
+		agreement = profile.agreement_of(header)
+		code_of = profile.agreement_code
+		a0 = profile.H_AGREEMENT[0] + 1
+	expected = Expected(expect, code_of) if expect is not None else None
 	checked = check_header(expected, bank, "", (1, 1), agreement, (1, a0)) if expected else True
 	return expected, agreement, checked
 
