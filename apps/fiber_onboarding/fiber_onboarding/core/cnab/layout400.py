@@ -70,7 +70,7 @@ class Profile400:
 	H_SEQUENCE: tuple[int, int] | None = None
 	H_SEQUENCE_REMESSA: tuple[int, int] | None = None  # the remessa header's file sequence
 	H_AGREEMENT = (26, 46)
-	H_AGREEMENT_REMESSA: tuple[int, int] | None = None  # where the remessa header's differs (else H_AGREEMENT)
+	H_AGREEMENT_REMESSA: tuple[int, int] | None = None  # the remessa header's, where it differs
 	H_COMPANY = (46, 76)
 	motives: tuple[int, int] | None = None  # 0-based slice of the motive field
 	motive_size = 2
