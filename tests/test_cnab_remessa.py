@@ -17,6 +17,7 @@ from fiber_onboarding.core.cnab import (
 	Payer,
 	RemessaError,
 	RemessaItem,
+	TitleError,
 	manuals,
 	read_remessa,
 	read_retorno,
@@ -246,6 +247,26 @@ def test_remessa_refuses_bad_data(change, message):
 	with pytest.raises(RemessaError) as exc:
 		write_remessa(ag, its, change.get("sequence", 1), GENERATED, change.get("layout", 240))
 	assert message in str(exc.value)
+	# a title's own data is a TitleError (the app leaves that boleto out); the agreement's or the file's is not
+	assert isinstance(exc.value, TitleError) == ("item" in change)
+	if "item" in change:
+		assert (exc.value.index, exc.value.nosso_numero) == (1, its[0].nosso_numero)
+		assert message in exc.value.reason and not exc.value.reason.startswith("título")
+
+
+@pytest.mark.parametrize("bank,layout", CASES)
+def test_title_error_names_the_title_and_its_reason(bank, layout):
+	its = items(3)
+	its[1] = replace(its[1], payer=replace(PAYERS[0], cep="0131"))
+	with pytest.raises(TitleError) as exc:
+		write_remessa(agreement(bank, layout), its, 1, GENERATED, layout)
+	assert (exc.value.index, exc.value.nosso_numero) == (2, its[1].nosso_numero)
+	assert exc.value.reason == "CEP do pagador '0131' inválido."
+	assert str(exc.value) == f"título 2 (nosso número {its[1].nosso_numero}): CEP do pagador '0131' inválido."
+	# without it, the others are written
+	assert (
+		len(read_remessa(write_remessa(agreement(bank, layout), its[::2], 1, GENERATED, layout)).items) == 2
+	)
 
 
 def test_remessa_is_not_a_retorno_and_other_company_refused():

@@ -39,6 +39,7 @@ from .model import (
 	RemessaTitle,
 	Retorno,
 	RetornoItem,
+	TitleError,
 )
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
 	"RemessaTitle",
 	"Retorno",
 	"RetornoItem",
+	"TitleError",
 	"detect",
 	"manuals",
 	"read_remessa",
