@@ -125,6 +125,14 @@ def text(value) -> str:
 	return _text(value)
 
 
+class Texts(dict):
+	"""``text`` of the values a file's titles repeat (city, neighborhood): each computed once per file."""
+
+	def __missing__(self, value):
+		result = self[value] = text(value)
+		return result
+
+
 @lru_cache(maxsize=65536)
 def _text(value) -> str:
 	value = unicodedata.normalize("NFKD", str(value or ""))
@@ -136,7 +144,7 @@ def digits(value, label: str, size: int, required: bool = True) -> str:
 	"""Digits of a numeric header field (mask characters dropped), checked to fit ``size``."""
 	if type(value) is int and 0 <= value < 10**size:  # fast paths
 		return str(value).zfill(size)
-	if type(value) is str and value.isdigit() and value.isascii() and 0 < len(value) <= size:
+	if type(value) is str and value.isascii() and value.encode().isdigit() and 0 < len(value) <= size:
 		return value.zfill(size)
 	found = "".join(ch for ch in str(value or "") if ch.isascii() and ch.isalnum()).upper()
 	if not found:

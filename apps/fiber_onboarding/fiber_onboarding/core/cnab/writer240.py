@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .fields import ddmmyyyy, document, text
+from .fields import Texts, ddmmyyyy, document, text
 from .layout240 import Profile240
 from .model import RemessaError, TitleError
 from .titles import check_file, check_title
@@ -41,6 +41,7 @@ def write(profile: Profile240, items, file_sequence: int, generated_at: datetime
 	)
 	name_size = profile.name_size
 	seq = 0
+	repeated = Texts().__getitem__
 	index = 0
 	try:
 		for index, item in enumerate(items, start=1):
@@ -68,9 +69,9 @@ def write(profile: Profile240, items, file_sequence: int, generated_at: datetime
 			values["payer_doc"] = title.payer_doc
 			values["payer_name"] = title.payer_name[:name_size]
 			values["payer_address"] = text(item.payer.address)
-			values["payer_neighborhood"] = text(item.payer.neighborhood)
+			values["payer_neighborhood"] = repeated(item.payer.neighborhood)
 			values["payer_cep"] = title.cep
-			values["payer_city"] = text(item.payer.city)
+			values["payer_city"] = repeated(item.payer.city)
 			values["payer_uf"] = title.uf
 			if title.fine:
 				values["fine_code"] = "2"  # percentual

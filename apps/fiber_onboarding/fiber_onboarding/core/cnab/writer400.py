@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .fields import ddmmyy, document, text
+from .fields import Texts, ddmmyy, document, text
 from .layout400 import Profile400
 from .model import RemessaError, TitleError
 from .titles import check_file, check_title
@@ -28,6 +28,7 @@ def write(profile: Profile400, items, file_sequence: int, generated_at: datetime
 	values["species"] = profile.species
 	detail = profile.DETAIL.bind({k: v for k, v in values.items() if k != "seq"})
 	total = 0
+	repeated = Texts().__getitem__
 	index = 0
 	try:
 		for index, item in enumerate(items, start=1):
@@ -44,9 +45,9 @@ def write(profile: Profile400, items, file_sequence: int, generated_at: datetime
 			values["payer_doc"] = title.payer_doc
 			values["payer_name"] = title.payer_name
 			values["payer_address"] = text(payer.address)
-			values["payer_neighborhood"] = text(payer.neighborhood)
+			values["payer_neighborhood"] = repeated(payer.neighborhood)
 			values["payer_cep"] = title.cep
-			values["payer_city"] = text(payer.city)
+			values["payer_city"] = repeated(payer.city)
 			values["payer_uf"] = title.uf
 			profile.detail_values(title, values)
 			append(detail.write(values))
