@@ -324,3 +324,27 @@ def test_santander_400_remessa_checks_the_transmission_code():
 	assert "outra empresa" in exc.value.message and (exc.value.line, exc.value.column) == (1, 27)
 	# an agreement without a transmission code: the CNPJ in the details is what is checked
 	assert read_remessa(text, expect_company=replace(ag, transmission_code="")).bank_code == "033"
+
+
+def test_compiled_records_write_what_their_templates_say():
+	"""Every record of every layout: the compiled f-string gives exactly ``template.format_map``."""
+	from fiber_onboarding.core.cnab.banks import PROFILES_240, PROFILES_400
+	from fiber_onboarding.core.cnab.fields import Record
+
+	records = {
+		id(value): value
+		for profiles in (PROFILES_240, PROFILES_400)
+		for profile in profiles.values()
+		for value in vars(profile).values()
+		if isinstance(value, Record)
+	}
+	records.update({id(r): r for r in (Record(20, "teste", ('1-4 = {"a}', "5-8 X t", "9-20 9 n")),)})
+	assert len(records) > 12
+	for record in records.values():
+		for sample in ("Ab{}\\\"'", "", "X" * 500):
+			values = {
+				name: 7 if kind == "9" else sample for _s, _e, kind, name in record.fields if kind in "9X"
+			}
+			assert record.format(values) == record.template.format_map(values)
+			bound = record.bind({k: v for i, (k, v) in enumerate(values.items()) if i % 2})
+			assert bound.format(values) == bound.template.format_map(values)

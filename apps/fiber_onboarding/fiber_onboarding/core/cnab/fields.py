@@ -20,6 +20,7 @@ every position must be declared exactly once. Reading takes the named fields by 
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,7 +32,7 @@ CENT = Decimal("0.01")
 
 
 class Record:
-	__slots__ = ("fields", "names", "size", "template", "what")
+	__slots__ = ("fields", "format", "names", "size", "template", "what")
 
 	def __init__(self, size: int, what: str, fields: tuple[str, ...]):
 		self.size = size
@@ -69,9 +70,10 @@ class Record:
 		if position != size + 1:
 			raise AssertionError(f"{what}: declara {position - 1} posições; o registro tem {size}")
 		self.template = "".join(parts)
+		self.format = _compiled(self.template)
 
 	def write(self, values: dict) -> str:
-		text = self.template.format_map(values)
+		text = self.format(values)
 		if len(text) != self.size:
 			self._overflow(values)
 		return text
@@ -98,6 +100,7 @@ class Record:
 			else:
 				parts.append((" " if kind == "_" else "0") * width)
 		bound.template = "".join(parts)
+		bound.format = _compiled(bound.template)
 		return bound
 
 	def _overflow(self, values: dict):
@@ -111,6 +114,21 @@ class Record:
 	def slice(self, name: str) -> slice:
 		start, end = self.names[name]
 		return slice(start - 1, end)
+
+
+def _compiled(template: str):
+	"""``template.format_map`` as a function holding one f-string: the same result (each field through
+	``format(value, spec)``, a missing name a KeyError), without parsing the template again for every record."""
+	body = []
+	for literal, name, spec, conversion in string.Formatter().parse(template):
+		body.append(literal.replace("\\", "\\\\").replace('"', '\\"').replace("{", "{{").replace("}", "}}"))
+		if name is not None:
+			if not name.isidentifier() or conversion or not all(c.isalnum() or c in "<>.0" for c in spec):
+				raise AssertionError(f"campo {name!r}:{spec!r} fora do que os leiautes declaram")
+			body.append(f"{{v['{name}']:{spec}}}")
+	namespace: dict = {}
+	exec(f'def format(v):\n\treturn f"{"".join(body)}"', namespace)  # source built from the layouts only
+	return namespace["format"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
