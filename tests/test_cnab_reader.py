@@ -101,3 +101,21 @@ def test_any_truncation_is_refused(which, where):
 	cut = where % (len(text) - 2)  # dropping only the final CR LF is tolerated (no final line end)
 	with pytest.raises(CnabError):
 		read_retorno(text[:cut])
+
+
+def test_reading_leaves_the_cycle_collector_as_it_was():
+	import gc
+
+	data = text_of("itau/cnab400_retorno_entrada.ret").encode("latin-1")
+	assert gc.isenabled()
+	read_retorno(data)
+	assert gc.isenabled()
+	with pytest.raises(CnabError):
+		read_retorno(data[:-900])
+	assert gc.isenabled()
+	gc.disable()
+	try:
+		read_retorno(data)
+		assert not gc.isenabled()
+	finally:
+		gc.enable()

@@ -17,6 +17,7 @@ from fiber_onboarding.core.cnab import (
 	Payer,
 	RemessaError,
 	RemessaItem,
+	TitleError,
 	manuals,
 	read_remessa,
 	read_retorno,
@@ -246,6 +247,26 @@ def test_remessa_refuses_bad_data(change, message):
 	with pytest.raises(RemessaError) as exc:
 		write_remessa(ag, its, change.get("sequence", 1), GENERATED, change.get("layout", 240))
 	assert message in str(exc.value)
+	# a title's own data is a TitleError (the app leaves that boleto out); the agreement's or the file's is not
+	assert isinstance(exc.value, TitleError) == ("item" in change)
+	if "item" in change:
+		assert (exc.value.index, exc.value.nosso_numero) == (1, its[0].nosso_numero)
+		assert message in exc.value.reason and not exc.value.reason.startswith("título")
+
+
+@pytest.mark.parametrize("bank,layout", CASES)
+def test_title_error_names_the_title_and_its_reason(bank, layout):
+	its = items(3)
+	its[1] = replace(its[1], payer=replace(PAYERS[0], cep="0131"))
+	with pytest.raises(TitleError) as exc:
+		write_remessa(agreement(bank, layout), its, 1, GENERATED, layout)
+	assert (exc.value.index, exc.value.nosso_numero) == (2, its[1].nosso_numero)
+	assert exc.value.reason == "CEP do pagador '0131' inválido."
+	assert str(exc.value) == f"título 2 (nosso número {its[1].nosso_numero}): CEP do pagador '0131' inválido."
+	# without it, the others are written
+	assert (
+		len(read_remessa(write_remessa(agreement(bank, layout), its[::2], 1, GENERATED, layout)).items) == 2
+	)
 
 
 def test_remessa_is_not_a_retorno_and_other_company_refused():
@@ -281,3 +302,49 @@ def test_damaged_remessa_refused_with_line_and_column():
 	with pytest.raises(CnabError) as exc:
 		read_remessa("\r\n".join(lines))
 	assert (exc.value.line, exc.value.column) == (len(lines), 2)
+
+
+@pytest.mark.parametrize("bank,layout", CASES)
+def test_remessa_read_back_with_the_full_agreement(bank, layout):
+	"""The read-back the app does: ``expect_company`` = the Agreement that wrote the file (bank, CNPJ, code)."""
+	ag = agreement(bank, layout)
+	remessa = read_remessa(write_remessa(ag, items(2), 7, GENERATED, layout), expect_company=ag)
+	assert (remessa.bank_code, len(remessa.items)) == (bank, 2)
+
+
+def test_santander_400_remessa_checks_the_transmission_code():
+	"""Santander's CNAB 400 remessa header carries the 20-digit código de transmissão (27-46), not the conta
+	cobrança (the retorno's identifier): it is compared with the agreement's transmission code."""
+	ag = agreement("033", 400)
+	text = write_remessa(ag, items(2), 3, GENERATED, 400)
+	assert read_remessa(text, expect_company=ag).agreement == SANTANDER_400_CODE
+	other = replace(ag, transmission_code="30010002820330009999")
+	with pytest.raises(CnabError) as exc:
+		read_remessa(text, expect_company=other)
+	assert "outra empresa" in exc.value.message and (exc.value.line, exc.value.column) == (1, 27)
+	# an agreement without a transmission code: the CNPJ in the details is what is checked
+	assert read_remessa(text, expect_company=replace(ag, transmission_code="")).bank_code == "033"
+
+
+def test_compiled_records_write_what_their_templates_say():
+	"""Every record of every layout: the compiled f-string gives exactly ``template.format_map``."""
+	from fiber_onboarding.core.cnab.banks import PROFILES_240, PROFILES_400
+	from fiber_onboarding.core.cnab.fields import Record
+
+	records = {
+		id(value): value
+		for profiles in (PROFILES_240, PROFILES_400)
+		for profile in profiles.values()
+		for value in vars(profile).values()
+		if isinstance(value, Record)
+	}
+	records.update({id(r): r for r in (Record(20, "teste", ('1-4 = {"a}', "5-8 X t", "9-20 9 n")),)})
+	assert len(records) > 12
+	for record in records.values():
+		for sample in ("Ab{}\\\"'", "", "X" * 500):
+			values = {
+				name: 7 if kind == "9" else sample for _s, _e, kind, name in record.fields if kind in "9X"
+			}
+			assert record.format(values) == record.template.format_map(values)
+			bound = record.bind({k: v for i, (k, v) in enumerate(values.items()) if i % 2})
+			assert bound.format(values) == bound.template.format_map(values)

@@ -15,7 +15,7 @@ from frappe.utils import flt, getdate
 from fiber_onboarding.core import cnab
 from fiber_onboarding.core.boleto import BankAccount, generate
 from fiber_onboarding.core.boleto.banks import BANKS
-from fiber_onboarding.core.cnab import CnabError, Payer, RemessaError, RemessaItem
+from fiber_onboarding.core.cnab import CnabError, Payer, RemessaError, RemessaItem, TitleError
 
 MOVEMENTS = {"Registration": "01", "Cancellation": "02"}
 LAYOUTS = {"CNAB 240": 240, "CNAB 400": 400}
@@ -141,17 +141,34 @@ def remessa_item(boleto, movement: str = "Registration") -> RemessaItem:
 	)
 
 
-def remessa_text(agreement, boletos: list, sequence: int, generated_at) -> str:
-	"""The remessa text in the agreement's bank and layout for ``boletos`` (list of (Fiber Boleto, movement))
-	under file ``sequence``, read back by ``core.cnab.read_remessa`` and checked before it is returned."""
-	items = [remessa_item(boleto, movement) for boleto, movement in boletos]
+def remessa_text(agreement, boletos: list, sequence: int, generated_at, skip_bad: bool = False):
+	"""(text, boletos written, boletos left out) — the remessa in the agreement's bank and layout for ``boletos``
+	(list of (Fiber Boleto, movement)) under file ``sequence``, read back by ``core.cnab.read_remessa``
+	(``expect_company`` = the full agreement: bank, CNPJ and the code the layout carries) and checked before it is
+	returned. A boleto whose own data cannot be written (payer's CPF/CNPJ, CEP, UF, name…) makes the whole file fail,
+	unless ``skip_bad``: then it is left out, returned as (boleto, movement, pt-BR reason), and the others written
+	(text None when none is left). The agreement's own problems always fail the file."""
+	kept = list(boletos)
+	items = [remessa_item(boleto, movement) for boleto, movement in kept]
+	skipped = []
 	ours = cnab_agreement_of(agreement)
 	try:
-		text = cnab.write_remessa(ours, items, sequence, generated_at, layout_of(agreement))
-		check_remessa(cnab.read_remessa(text), ours, items)
+		while True:
+			try:
+				text = cnab.write_remessa(ours, items, sequence, generated_at, layout_of(agreement))
+				break
+			except TitleError as e:
+				if not skip_bad:
+					raise
+				boleto, movement = kept.pop(e.index - 1)
+				items.pop(e.index - 1)
+				skipped.append((boleto, movement, e.reason))
+				if not items:
+					return None, [], skipped
+		check_remessa(cnab.read_remessa(text, expect_company=ours), ours, items)
 	except (RemessaError, CnabError, ValueError) as e:
 		frappe.throw(_("The remittance file could not be built: {0}").format(str(e)), CnabFileError)
-	return text
+	return text, kept, skipped
 
 
 def check_remessa(remessa, agreement, items) -> None:

@@ -17,6 +17,7 @@ from unittest import mock
 import frappe
 from frappe.utils import getdate, nowdate
 
+from fiber_onboarding.adapters import cnab_files
 from fiber_onboarding.core import cnab
 from fiber_onboarding.fiber_billing import boleto_service
 from fiber_onboarding.fiber_billing.doctype.cnab_retorno.cnab_retorno import DuplicateRetornoError
@@ -107,6 +108,10 @@ class TestCnabBanks(TestCase):
 		# the company as the layout identifies it: its CNPJ or, where the detail has none, its code at the bank
 		expect = {("001", 400): "1234567", ("237", 400): "4567890"}.get((bank, layout), banks.COMPANY_CNPJ)
 		read = cnab.read_remessa(data, expect_company=expect)
+		# and as the app reads it back: the full agreement (bank, CNPJ, the code its layout carries — Santander's
+		# CNAB 400 header carries the código de transmissão, not the beneficiary code)
+		full = cnab_files.cnab_agreement_of(frappe.get_doc("Fiber Bank Agreement", agreement))
+		self.assertEqual(cnab.read_remessa(data, expect_company=full).records, len(lines))
 		self.assertEqual((read.layout, read.bank_code, read.records), (layout, bank, len(lines)))
 		# Itaú and Santander CNAB 400 remessa headers carry no file sequence
 		expected_sequence = 0 if (bank, layout) in (("341", 400), ("033", 400)) else remessa.sequence
@@ -187,8 +192,6 @@ class TestCnabBanks(TestCase):
 		self.assertEqual(_payment_entries(boleto), [])
 
 		# a bank we have no agreement with: refused whole too
-		from fiber_onboarding.adapters import cnab_files
-
 		with mock.patch.object(cnab_files, "_candidates", return_value=[]):
 			ret = self.import_file(data, "sem-convenio.ret")
 		self.assertEqual(ret.status, "Failed")

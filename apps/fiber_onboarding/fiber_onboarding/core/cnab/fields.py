@@ -20,6 +20,7 @@ every position must be declared exactly once. Reading takes the named fields by 
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,7 +32,7 @@ CENT = Decimal("0.01")
 
 
 class Record:
-	__slots__ = ("fields", "names", "size", "template", "what")
+	__slots__ = ("fields", "format", "names", "size", "template", "what")
 
 	def __init__(self, size: int, what: str, fields: tuple[str, ...]):
 		self.size = size
@@ -69,9 +70,10 @@ class Record:
 		if position != size + 1:
 			raise AssertionError(f"{what}: declara {position - 1} posições; o registro tem {size}")
 		self.template = "".join(parts)
+		self.format = _compiled(self.template)
 
 	def write(self, values: dict) -> str:
-		text = self.template.format_map(values)
+		text = self.format(values)
 		if len(text) != self.size:
 			self._overflow(values)
 		return text
@@ -98,6 +100,7 @@ class Record:
 			else:
 				parts.append((" " if kind == "_" else "0") * width)
 		bound.template = "".join(parts)
+		bound.format = _compiled(bound.template)
 		return bound
 
 	def _overflow(self, values: dict):
@@ -113,6 +116,21 @@ class Record:
 		return slice(start - 1, end)
 
 
+def _compiled(template: str):
+	"""``template.format_map`` as a function holding one f-string: the same result (each field through
+	``format(value, spec)``, a missing name a KeyError), without parsing the template again for every record."""
+	body = []
+	for literal, name, spec, conversion in string.Formatter().parse(template):
+		body.append(literal.replace("\\", "\\\\").replace('"', '\\"').replace("{", "{{").replace("}", "}}"))
+		if name is not None:
+			if not name.isidentifier() or conversion or not all(c.isalnum() or c in "<>.0" for c in spec):
+				raise AssertionError(f"campo {name!r}:{spec!r} fora do que os leiautes declaram")
+			body.append(f"{{v['{name}']:{spec}}}")
+	namespace: dict = {}
+	exec(f'def format(v):\n\treturn f"{"".join(body)}"', namespace)  # source built from the layouts only
+	return namespace["format"]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Writing: values as the fields want them
 # ---------------------------------------------------------------------------------------------------------------
@@ -123,6 +141,14 @@ def text(value) -> str:
 	if type(value) is str and value.isascii() and value.isprintable():  # fast path: nothing to remove
 		return value.upper()
 	return _text(value)
+
+
+class Texts(dict):
+	"""``text`` of the values a file's titles repeat (city, neighborhood): each computed once per file."""
+
+	def __missing__(self, value):
+		result = self[value] = text(value)
+		return result
 
 
 @lru_cache(maxsize=65536)
@@ -136,7 +162,7 @@ def digits(value, label: str, size: int, required: bool = True) -> str:
 	"""Digits of a numeric header field (mask characters dropped), checked to fit ``size``."""
 	if type(value) is int and 0 <= value < 10**size:  # fast paths
 		return str(value).zfill(size)
-	if type(value) is str and value.isdigit() and value.isascii() and 0 < len(value) <= size:
+	if type(value) is str and value.isascii() and value.encode().isdigit() and 0 < len(value) <= size:
 		return value.zfill(size)
 	found = "".join(ch for ch in str(value or "") if ch.isascii() and ch.isalnum()).upper()
 	if not found:

@@ -70,6 +70,7 @@ class Profile400:
 	H_SEQUENCE: tuple[int, int] | None = None
 	H_SEQUENCE_REMESSA: tuple[int, int] | None = None  # the remessa header's file sequence
 	H_AGREEMENT = (26, 46)
+	H_AGREEMENT_REMESSA: tuple[int, int] | None = None  # the remessa header's, where it differs
 	H_COMPANY = (46, 76)
 	motives: tuple[int, int] | None = None  # 0-based slice of the motive field
 	motive_size = 2
@@ -112,6 +113,10 @@ class Profile400:
 
 	def agreement_code(self, agreement) -> str:
 		return agreement.account.agreement or agreement.account.beneficiary_code
+
+	def remessa_agreement_code(self, agreement) -> str:
+		"""The code the remessa header carries (``agreement_of_remessa``); most banks: the same as the retorno's."""
+		return self.agreement_code(agreement)
 
 	def detail_document(self, line: str) -> str:
 		"""The company's CPF/CNPJ in a detail record ("" when the layout has none)."""

@@ -37,6 +37,19 @@ class RemessaError(ValueError):
 	"""The data given to the remessa writer cannot be written (pt-BR message naming the title)."""
 
 
+class TitleError(RemessaError):
+	"""One title's own data (payer, amount, dates, nosso número…) keeps it out of the file; the agreement's data
+	is fine. ``index`` is its 1-based position in the items given, ``reason`` the pt-BR reason without the title's
+	name (the message keeps it): a caller may leave that title out and write the others."""
+
+	def __init__(self, index: int, nosso_numero, message: str):
+		what = f"título {index} (nosso número {nosso_numero})"
+		self.index = index
+		self.nosso_numero = nosso_numero
+		self.reason = message.removeprefix(f"{what}: ")
+		super().__init__(f"{what}: {self.reason}")
+
+
 @dataclass(frozen=True)
 class Payer:
 	name: str

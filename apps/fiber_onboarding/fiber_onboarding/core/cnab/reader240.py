@@ -246,7 +246,7 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 				nn, wallet, doc, due, amount, fees, motives = t_get(t)
 				ui, ud, ur, uiof, up, un, uoe, uoc, upd, ucd = u_get(u)
 				numeric = due + amount + fees + ui + ud + ur + uiof + up + un + uoe + uoc + upd + ucd
-				if numeric.isdigit() and numeric.isascii():
+				if numeric.isascii() and numeric.encode().isdigit():  # bytes.isdigit: 7x faster than str's
 					due_on, paid_on, credited_on = dates[due], dates[upd], dates[ucd]
 					if due_on is not False and paid_on is not False and credited_on is not False:
 						row = (nn, wallet, doc, due_on, *map(to_money, (amount, fees)), motives,

@@ -29,9 +29,9 @@ def decode(data: bytes | str) -> str:
 
 def split(text: str) -> list[str]:
 	if "\r" in text:
-		if text.count("\r\n") == text.count("\r") == text.count("\n"):
-			lines = text.split("\r\n")
-		else:
+		lines = text.split("\r\n")
+		joined = "".join(lines)  # a CR or LF left alone: mixed line ends (memchr over a copy, not a count)
+		if "\r" in joined or "\n" in joined:
 			lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 	else:
 		lines = text.split("\n")

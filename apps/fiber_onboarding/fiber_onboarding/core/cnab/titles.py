@@ -16,7 +16,7 @@ class Title:
 	"""A remessa item checked and converted once: values shared by the 240 and 400 writers."""
 
 	item: object
-	what: str
+	index: int  # 1-based, in the items given
 	amount: int  # centavos
 	payer_type: str
 	payer_doc: str
@@ -25,6 +25,15 @@ class Title:
 	uf: str
 	fine: object  # Decimal percent
 	interest: object  # Decimal monthly percent
+
+	@property
+	def what(self) -> str:
+		"""The title as messages name it (built only when one is)."""
+		return _what(self.index, self.item)
+
+
+def _what(index: int, item) -> str:
+	return f"título {index} (nosso número {item.nosso_numero})"
 
 
 def check_file(items, file_sequence: int, limit: int) -> None:
@@ -39,33 +48,34 @@ def check_file(items, file_sequence: int, limit: int) -> None:
 
 
 def check_title(index: int, item) -> Title:
-	what = f"título {index} (nosso número {item.nosso_numero})"
 	if item.movement not in MOVEMENTS:
-		raise RemessaError(f"{what}: movimento {item.movement!r} não suportado (01 entrada, 02 baixa).")
+		raise RemessaError(
+			f"{_what(index, item)}: movimento {item.movement!r} não suportado (01 entrada, 02 baixa)."
+		)
 	if not isinstance(item.due_date, date) or not isinstance(item.issue_date, date):
-		raise RemessaError(f"{what}: datas de vencimento e emissão são obrigatórias.")
+		raise RemessaError(f"{_what(index, item)}: datas de vencimento e emissão são obrigatórias.")
 	if item.due_date < item.issue_date:
-		raise RemessaError(f"{what}: vencimento anterior à emissão.")
+		raise RemessaError(f"{_what(index, item)}: vencimento anterior à emissão.")
 	try:
 		amount = cents(item.amount)
 	except RemessaError as exc:
-		raise RemessaError(f"{what}: {exc}")
+		raise RemessaError(f"{_what(index, item)}: {exc}")
 	if amount <= 0:
-		raise RemessaError(f"{what}: valor deve ser maior que zero.")
+		raise RemessaError(f"{_what(index, item)}: valor deve ser maior que zero.")
 	payer = item.payer
 	try:
 		payer_type, payer_doc = document(payer.document, "Documento do pagador")
 		fine = percent(item.fine_percent, "Multa")
 		interest = percent(item.monthly_interest_percent, "Juros")
 	except RemessaError as exc:
-		raise RemessaError(f"{what}: {exc}")
+		raise RemessaError(f"{_what(index, item)}: {exc}")
 	cep = only_digits(str(payer.cep or ""))
 	if len(cep) != 8:
-		raise RemessaError(f"{what}: CEP do pagador {payer.cep!r} inválido.")
+		raise RemessaError(f"{_what(index, item)}: CEP do pagador {payer.cep!r} inválido.")
 	uf = text(payer.uf).strip()
 	if len(uf) != 2 or not uf.isalpha():
-		raise RemessaError(f"{what}: UF do pagador {payer.uf!r} inválida.")
+		raise RemessaError(f"{_what(index, item)}: UF do pagador {payer.uf!r} inválida.")
 	name = text(payer.name).strip()
 	if not name:
-		raise RemessaError(f"{what}: nome do pagador não informado.")
-	return Title(item, what, amount, payer_type, payer_doc, name, cep, uf, fine, interest)
+		raise RemessaError(f"{_what(index, item)}: nome do pagador não informado.")
+	return Title(item, index, amount, payer_type, payer_doc, name, cep, uf, fine, interest)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .fields import ddmmyyyy, document, text
+from .fields import Texts, ddmmyyyy, document, text
 from .layout240 import Profile240
-from .model import RemessaError
+from .model import RemessaError, TitleError
 from .titles import check_file, check_title
 
 
@@ -41,48 +41,55 @@ def write(profile: Profile240, items, file_sequence: int, generated_at: datetime
 	)
 	name_size = profile.name_size
 	seq = 0
-	for index, item in enumerate(items, start=1):
-		title = check_title(index, item)
-		try:
-			title_block = profile.title_block(item)
-		except RemessaError as exc:
-			raise RemessaError(f"{title.what}: {exc}")
-		due = item.due_date
-		code, rate = profile.interest(item, title.amount, title.interest)
-		document_number = text(item.document_number)
-		values["movement"] = item.movement
-		values["title_block"] = title_block
-		values["document_block"] = profile.document_block(item, document_number)
-		values["due_date"] = ddmmyyyy(due)
-		values["amount"] = title.amount
-		values["issue_date"] = ddmmyyyy(item.issue_date)
-		values["interest_code"] = code
-		values["interest_date"] = (
-			ddmmyyyy(profile.charges_from(due)) if code not in ("0", "3") else "00000000"
-		)
-		values["interest_value"] = rate
-		values["document_number"] = document_number
-		values["payer_type"] = title.payer_type
-		values["payer_doc"] = title.payer_doc
-		values["payer_name"] = title.payer_name[:name_size]
-		values["payer_address"] = text(item.payer.address)
-		values["payer_neighborhood"] = text(item.payer.neighborhood)
-		values["payer_cep"] = title.cep
-		values["payer_city"] = text(item.payer.city)
-		values["payer_uf"] = title.uf
-		if title.fine:
-			values["fine_code"] = "2"  # percentual
-			values["fine_date"] = ddmmyyyy(profile.charges_from(due))
-			values["fine_value"] = int(title.fine * 100)
-		else:
-			values["fine_code"] = "0"
-			values["fine_date"] = "00000000"
-			values["fine_value"] = 0
-		profile.item_values(item, values)
-		for record in segments:
-			seq += 1
-			values["seq"] = seq
-			append(record.write(values))
+	repeated = Texts().__getitem__
+	index = 0
+	try:
+		for index, item in enumerate(items, start=1):
+			title = check_title(index, item)
+			try:
+				title_block = profile.title_block(item)
+			except RemessaError as exc:
+				raise RemessaError(f"{title.what}: {exc}")
+			due = item.due_date
+			code, rate = profile.interest(item, title.amount, title.interest)
+			document_number = text(item.document_number)
+			values["movement"] = item.movement
+			values["title_block"] = title_block
+			values["document_block"] = profile.document_block(item, document_number)
+			values["due_date"] = ddmmyyyy(due)
+			values["amount"] = title.amount
+			values["issue_date"] = ddmmyyyy(item.issue_date)
+			values["interest_code"] = code
+			values["interest_date"] = (
+				ddmmyyyy(profile.charges_from(due)) if code not in ("0", "3") else "00000000"
+			)
+			values["interest_value"] = rate
+			values["document_number"] = document_number
+			values["payer_type"] = title.payer_type
+			values["payer_doc"] = title.payer_doc
+			values["payer_name"] = title.payer_name[:name_size]
+			values["payer_address"] = text(item.payer.address)
+			values["payer_neighborhood"] = repeated(item.payer.neighborhood)
+			values["payer_cep"] = title.cep
+			values["payer_city"] = repeated(item.payer.city)
+			values["payer_uf"] = title.uf
+			if title.fine:
+				values["fine_code"] = "2"  # percentual
+				values["fine_date"] = ddmmyyyy(profile.charges_from(due))
+				values["fine_value"] = int(title.fine * 100)
+			else:
+				values["fine_code"] = "0"
+				values["fine_date"] = "00000000"
+				values["fine_value"] = 0
+			profile.item_values(item, values)
+			for record in segments:
+				seq += 1
+				values["seq"] = seq
+				append(record.write(values))
+	except TitleError:
+		raise
+	except RemessaError as exc:  # this title's data: the caller may leave it out
+		raise TitleError(index, items[index - 1].nosso_numero, str(exc)) from exc
 	values["count"] = seq + 2
 	append(profile.LOT_TRAILER.write(values))
 	values["count"] = len(lines) + 1

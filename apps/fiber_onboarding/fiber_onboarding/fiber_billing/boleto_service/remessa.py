@@ -11,6 +11,7 @@ from frappe.utils import now_datetime
 
 from fiber_onboarding.adapters import bank_registration, cnab_files
 from fiber_onboarding.core.process import BoletoStatus
+from fiber_onboarding.fiber_billing.boleto_service import remessa_alerts
 from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import finance_recipients
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
@@ -54,8 +55,20 @@ def pending_for_remessa(agreement: str) -> list[tuple[str, str]]:
 	return new + cancel
 
 
-def build_remessa_file(agreement):
-	"""A CNAB Remessa with every boleto not yet sent, under the agreement's next file sequence."""
+class BoletosBlockedError(NothingToSendError):
+	"""Every pending boleto has data the bank file cannot carry (``skipped``: (boleto, movement, pt-BR reason))."""
+
+	def __init__(self, message, skipped):
+		super().__init__(message)
+		self.skipped = skipped
+
+
+def build_remessa_file(agreement, skip_bad: bool = False):
+	"""A CNAB Remessa with every boleto not yet sent, under the agreement's next file sequence.
+
+	With ``skip_bad`` (the daily job) a boleto whose own data the file cannot carry (payer's CPF/CNPJ, CEP, UF…) is
+	left out and stays pending; the remessa's ``flags.skipped`` lists them as (boleto, movement, pt-BR reason).
+	When none is left, ``BoletosBlockedError`` (nothing is written)."""
 	agreement = active_agreement(agreement if isinstance(agreement, str) else agreement.name)
 	# lock first, then read what is pending: two simultaneous "Generate" never put a boleto in two files
 	lock_agreement(agreement.name)
@@ -66,7 +79,12 @@ def build_remessa_file(agreement):
 	boletos = [(frappe.get_doc(BOLETO, name), movement) for name, movement in pending]
 	sequence = next_remessa_sequence(agreement.name)
 	generated_at = now_datetime()
-	text = cnab_files.remessa_text(agreement, boletos, sequence, generated_at)
+	text, boletos, skipped = cnab_files.remessa_text(agreement, boletos, sequence, generated_at, skip_bad)
+	if text is None:
+		raise BoletosBlockedError(
+			_("No pending boleto of agreement {0} could go in the remittance file.").format(agreement.name),
+			skipped,
+		)
 
 	remessa = frappe.get_doc(
 		{
@@ -109,13 +127,15 @@ def build_remessa_file(agreement):
 	remessa.db_set("file", file_doc.file_url)
 	for boleto, movement in boletos:
 		boleto.db_set("cancellation_remessa" if movement == "Cancellation" else "remessa", remessa.name)
+	remessa.flags.skipped = skipped
 	return remessa
 
 
 def send_daily_remessas() -> list[str]:
 	"""Daily: for each active agreement registering by CNAB file, a remessa with its pending boletos (nothing when
-	nothing is pending), attached to a CNAB Remessa, and Finance e-mailed to send it. One agreement's failure is
-	rolled back and logged; the others go on."""
+	nothing is pending), attached to a CNAB Remessa, and Finance e-mailed to send it. A boleto whose data the file
+	cannot carry is left out (it stays pending) and Finance e-mailed its reason; an agreement whose file fails is
+	rolled back, logged and Finance e-mailed; the other agreements go on."""
 	agreements = frappe.get_all(
 		"Fiber Bank Agreement",
 		filters={"is_active": 1, "registration_method": "CNAB File"},
@@ -129,16 +149,22 @@ def send_daily_remessas() -> list[str]:
 			lock_agreement(name)
 			if not pending_for_remessa(name):
 				continue
-			remessa = build_remessa_file(name)
+			remessa = build_remessa_file(name, skip_bad=True)
 			notify_remessa(remessa)
 			built.append(remessa.name)
-		except Exception:
+			if remessa.flags.skipped:
+				remessa_alerts.notify_blocked(name, remessa.flags.skipped, remessa=remessa.name)
+		except BoletosBlockedError as e:
 			frappe.db.rollback(save_point="fo_daily_remessa")
-			frappe.log_error(
+			remessa_alerts.notify_blocked(name, e.skipped)
+		except Exception as e:
+			frappe.db.rollback(save_point="fo_daily_remessa")
+			log = frappe.log_error(
 				title=f"Daily remessa failed: {name}",
 				reference_doctype="Fiber Bank Agreement",
 				reference_name=name,
 			)
+			remessa_alerts.notify_failed(name, pending_for_remessa(name), e, log)
 	return built
 
 

@@ -35,6 +35,13 @@ def key(account, sequence) -> str:
 	return parts(account, sequence)[3]
 
 
+def nn_of(account, sequence) -> str:
+	"""The 8-digit nosso número of a title; the account's own parts are checked once per file (``parts``)."""
+	if type(sequence) is int and 0 <= sequence < 100_000_000:  # fast path: what ``parts`` gives for it
+		return f"{sequence:08d}"
+	return parts(account, sequence)[3]
+
+
 class Itau240(Profile240):
 	code = CODE
 	bank_name = "BANCO ITAU SA"
@@ -57,7 +64,8 @@ class Itau240(Profile240):
 
 	def file_values(self):
 		values = super().file_values()
-		_wallet, agency, acct, _nn, acct_dac = parts(self.account)
+		self._account_parts = parts(self.account)
+		_wallet, agency, acct, _nn, acct_dac = self._account_parts
 		values["account_block"] = f"0{agency} 0000000{acct} {acct_dac}"
 		values["header_tail"] = "00000" + " " * 54 + "000" + " " * 12
 		values["lot_reserved"] = "00"
@@ -67,7 +75,8 @@ class Itau240(Profile240):
 		return values
 
 	def title_block(self, item):
-		wallet, agency, acct, nn, acct_dac = parts(self.account, item.nosso_numero)
+		wallet, agency, acct, _nn, acct_dac = self._account_parts
+		nn = nn_of(self.account, item.nosso_numero)
 		dac = _BANK.nn_dac(agency, acct, wallet, nn)
 		return f"0{agency} 0000000{acct} {acct_dac}{wallet}{nn}{dac}" + " " * 8 + "00000"
 
@@ -323,7 +332,7 @@ class Itau400(Profile400):
 		item = title.item
 		values.update(self._fixed)
 		values["control"] = values["document"]
-		values["nn"] = parts(self.account, item.nosso_numero)[3]
+		values["nn"] = nn_of(self.account, item.nosso_numero)
 		daily = daily_interest(title.amount, title.interest)
 		values["interest_value"] = daily
 		values["interest_date"] = ddmmyy(day_after(item.due_date)) if daily else "000000"

@@ -427,6 +427,15 @@ class Santander400(Profile400):
 	def agreement_code(self, agreement):
 		return agreement.account.beneficiary_code or agreement.account.agreement
 
+	# the remessa header carries the 20-digit código de transmissão (27-46), not the conta cobrança of the retorno
+	H_AGREEMENT_REMESSA = (26, 46)
+
+	def agreement_of_remessa(self, header):
+		return header[26:46]
+
+	def remessa_agreement_code(self, agreement):
+		return agreement.transmission_code
+
 	def remessa_fine(self, line):
 		fine = cents_text(line[78:82]) if line[77] == "4" else None
 		value = cents_text(line[160:173])
