@@ -60,17 +60,15 @@ scheduler_events = {
 			"fiber_onboarding.fiber_billing.boleto_service.api_registration.retry_due_registrations",
 			"fiber_onboarding.fiber_billing.boleto_service.bank_payments.retry_write_offs",
 		],
+		# production sites (site config fo_scheduled_backups): bench backup --with-files every 6 hours, on the
+		# long queue (setup/backups.py)
+		"0 */6 * * *": ["fiber_onboarding.setup.backups.enqueue_scheduled_backup"],
 	},
 	"daily": [
 		"fiber_onboarding.tasks.expire_boletos",
 		"fiber_onboarding.tasks.send_remessas",
 		"fiber_onboarding.fiber_onboarding.onboarding_service.expire_proposals",
 	],
-	"cron": {
-		# production sites (site config fo_scheduled_backups): bench backup --with-files every 6 hours, on the
-		# long queue (setup/backups.py)
-		"0 */6 * * *": ["fiber_onboarding.setup.backups.enqueue_scheduled_backup"],
-	},
 }
 
 # ---------------------------------------------------------------------------------------------------------------
