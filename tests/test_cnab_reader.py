@@ -119,3 +119,40 @@ def test_reading_leaves_the_cycle_collector_as_it_was():
 		assert not gc.isenabled()
 	finally:
 		gc.enable()
+
+
+def test_cnab400_key_slice_is_what_key_from_detail_returns():
+	"""The reader cuts the key with the detail's other fields where a bank declares KEY; the method must agree."""
+	from fiber_onboarding.core.cnab.banks import PROFILES_400
+
+	line = "".join(chr(33 + i % 90) for i in range(400))
+	declared = [code for code, cls in PROFILES_400.items() if cls.KEY]
+	assert declared  # the fast path is in use
+	for code in declared:
+		profile = PROFILES_400[code](None)
+		assert profile.key_from_detail(line) == line[slice(*profile.KEY)], code
+
+
+def _lines400(name: str) -> list[str]:
+	return (DATA / name).read_bytes().decode("ascii").split("\r\n")
+
+
+def test_cnab400_wrong_record_sequence_names_its_line_and_column():
+	lines = _lines400("itau/cnab400_retorno_liquidacao.ret")
+	assert len([line for line in lines if line]) >= 3
+	lines[1] = lines[1][:394] + "000007"
+	with pytest.raises(CnabError) as err:
+		read_retorno("\r\n".join(lines).encode("ascii"))
+	assert (err.value.line, err.value.column) == (2, 395)
+	assert "esperado 2" in err.value.message
+
+
+def test_cnab400_first_problem_in_file_order_when_a_later_sequence_is_wrong():
+	"""The file-wide sequence check only skips the per-record one; a bad amount before a bad sequence is named."""
+	lines = _lines400("itau/cnab400_retorno_liquidacao.ret")
+	trailer = next(i for i, line in enumerate(lines) if line.startswith("9"))
+	lines[trailer] = lines[trailer][:394] + "000099"
+	lines[1] = lines[1][:152] + "00000000X0000" + lines[1][165:]
+	with pytest.raises(CnabError) as err:
+		read_retorno("\r\n".join(lines).encode("ascii"))
+	assert (err.value.line, err.value.column) == (2, 161)  # amount 153-165, the X at its 9th digit

@@ -75,6 +75,8 @@ class Profile400:
 	motives: tuple[int, int] | None = None  # 0-based slice of the motive field
 	motive_size = 2
 	wallet = (107, 108)
+	# 0-based slice of the title's key in a detail, where ``key_from_detail`` is one (read with the other fields)
+	KEY: tuple[int, int] | None = None
 	occurrences: dict = {}
 	species = "12"  # duplicata de serviço in most manuals
 	max_sequence = 9999999  # the header's file sequence (remessa) where the layout has one

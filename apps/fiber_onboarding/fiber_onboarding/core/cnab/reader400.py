@@ -78,14 +78,25 @@ def _sequence(line: str, number: int) -> None:
 		raise CnabError(number, 395, f"número sequencial do registro {int(seq)}; esperado {number}.")
 
 
+_SEQUENCE = itemgetter(slice(394, 400))
+
+
+def sequences_ok(lines: list[str]) -> bool:
+	"""Whether every record carries its line number in 395-400, in two C calls over the file (when not, the
+	records are checked one by one, so the first problem found is still the first in the file)."""
+	n_lines = len(lines)
+	return "".join(map(_SEQUENCE, lines)) == "%06d" * n_lines % tuple(range(1, n_lines + 1))
+
+
 def _walk(lines, profile, detail_type: str, extra_types: str, on_detail, on_extra, remessa: bool = False):
 	"""Record by record: sequence numbers, types, the trailer last; returns (details, line of the trailer)."""
 	n_lines = len(lines)
 	details = 0
+	sequenced = sequences_ok(lines)
 	for index in range(1, n_lines):
 		line = lines[index]
 		number = index + 1
-		if line[394:400] != f"{number:06d}":
+		if not sequenced and line[394:400] != f"{number:06d}":
 			_sequence(line, number)
 		kind = line[0]
 		if kind == detail_type:
@@ -137,12 +148,13 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 		slice(*fields["document_number"]),
 		slice(*profile.wallet),
 		slice(*profile.motives) if profile.motives else slice(0, 0),
+		slice(*(profile.KEY or (0, 0))),
 	)
 	occurrences = profile.occurrences
 	motive_size = profile.motive_size
 	detail_type = profile.detail_type
 	detail_document = profile.detail_document
-	key_from_detail = profile.key_from_detail
+	key_from_detail = None if profile.KEY else profile.key_from_detail
 	check_document = expected is not None and bool(expected.document)
 	doc_column = fields["doc"][0] + 1
 	explained: dict = {}
@@ -170,11 +182,12 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 
 	n_lines = len(lines)
 	details = 0
+	sequenced = sequences_ok(lines)
 	for index in range(1, n_lines):
 		line = lines[index]
 		number = index + 1
 		kind = line[0]
-		if line[394:400] != f"{number:06d}":
+		if not sequenced and line[394:400] != f"{number:06d}":
 			_sequence(line, number)
 		if kind == detail_type:
 			details += 1
@@ -204,9 +217,10 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 					occurrences, code, f[16], motive_size, statuses
 				)
 			status, reason, text, codes = described
+			key = key_from_detail(line) if key_from_detail else f[17]
 			append(
 				RetornoItem(
-					key_from_detail(line), code, status, reason, title, paid, fees, credit, paid_on, number, text,
+					key, code, status, reason, title, paid, fees, credit, paid_on, number, text,
 					codes, f[14].strip(), due, interest, discount, rebate, net, other_expenses, f[15].strip(),
 					other_credits, iof,
 				)

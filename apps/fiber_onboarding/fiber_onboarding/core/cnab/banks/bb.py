@@ -387,6 +387,8 @@ class BB400(Profile400):
 	def remessa_document(self, line):
 		return line[3:17]
 
+	KEY = (63, 80)  # the reader takes it with the other fields of the detail
+
 	def key_from_detail(self, line):
 		return line[63:80]
 

@@ -276,6 +276,8 @@ class Bradesco400(Profile400):
 		values["fine_value"] = int(title.fine * 100)
 		values["interest_value"] = daily_interest(title.amount, title.interest)
 
+	KEY = (70, 81)  # the reader takes it with the other fields of the detail
+
 	def key_from_detail(self, line):
 		return line[70:81]
 

@@ -287,6 +287,8 @@ class Caixa400(Profile400):
 		values["fine_date"] = ddmmyy(day_after(item.due_date)) if fine else "000000"
 		values["fine_value"] = fine
 
+	KEY = (56, 73)  # the reader takes it with the other fields of the detail
+
 	def key_from_detail(self, line):
 		return line[56:73]
 

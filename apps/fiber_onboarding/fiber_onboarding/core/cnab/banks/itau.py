@@ -343,6 +343,8 @@ class Itau400(Profile400):
 		fine_date = title.item.due_date.strftime("%d%m%Y")
 		return [(_FINE_400, {"fine_date": fine_date, "fine_value": int(title.fine * 100)})]
 
+	KEY = (62, 70)  # the reader takes it with the other fields of the detail
+
 	def key_from_detail(self, line):
 		return line[62:70]
 
