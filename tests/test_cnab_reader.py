@@ -156,3 +156,17 @@ def test_cnab400_first_problem_in_file_order_when_a_later_sequence_is_wrong():
 	with pytest.raises(CnabError) as err:
 		read_retorno("\r\n".join(lines).encode("ascii"))
 	assert (err.value.line, err.value.column) == (2, 161)  # amount 153-165, the X at its 9th digit
+
+
+def test_cnab400_characters_beyond_latin1_keep_their_columns():
+	"""The reader cuts numeric fields from the line encoded to one byte per character: a character Latin-1 lacks
+	in a text field changes nothing, one in an amount is named at its own column."""
+	lines = _lines400("itau/cnab400_retorno_liquidacao.ret")
+	good = read_retorno("\r\n".join(lines).encode("ascii")).items[0]
+	lines[1] = lines[1][:40] + "—" + lines[1][41:]  # em dash in the company's use field (27-51 in Itaú's)
+	assert read_retorno("\r\n".join(lines).encode("utf-8")).items[0] == good
+	lines[1] = lines[1][:155] + "€" + lines[1][156:]
+	with pytest.raises(CnabError) as err:
+		read_retorno("\r\n".join(lines).encode("utf-8"))
+	assert (err.value.line, err.value.column) == (2, 156)
+	assert "'€'" in err.value.message

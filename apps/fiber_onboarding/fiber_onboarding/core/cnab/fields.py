@@ -285,22 +285,33 @@ class Dates(dict):
 	"""ddmmyyyy / ddmmyy text -> date, None for zeros (or blanks), False when invalid. 2-digit years: 20yy."""
 
 	def __missing__(self, value):
-		if not value.strip(" 0"):
-			result = None
-		elif not (value.isdigit() and value.isascii()):
-			result = False
-		else:
-			year = int(value[4:]) + (2000 if len(value) == 6 else 0)
-			try:
-				result = date(year, int(value[2:4]), int(value[0:2]))
-			except ValueError:
-				result = False
-		self[value] = result
+		result = self[value] = _date(value)
 		return result
 
 
+class ByteDates(dict):
+	"""``Dates`` keyed by the field's bytes (a line encoded once and cut by ``struct``)."""
+
+	def __missing__(self, value):
+		result = self[value] = _date(value.decode("latin-1"))
+		return result
+
+
+def _date(value: str):
+	if not value.strip(" 0"):
+		return None
+	if not (value.isdigit() and value.isascii()):
+		return False
+	year = int(value[4:]) + (2000 if len(value) == 6 else 0)
+	try:
+		return date(year, int(value[2:4]), int(value[0:2]))
+	except ValueError:
+		return False
+
+
 class Money(dict):
-	"""Centavos text -> Decimal (cached: a retorno repeats the same amounts a lot); None when not digits."""
+	"""Centavos text (str or bytes) -> Decimal (cached: a retorno repeats the same amounts a lot); None when not
+	digits."""
 
 	def __missing__(self, value):
 		result = Decimal(int(value)).scaleb(-2) if value.isdigit() and value.isascii() else None

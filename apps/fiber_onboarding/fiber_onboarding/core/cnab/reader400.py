@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from operator import itemgetter
+from struct import Struct
 
 from .codes import describe
-from .fields import Dates, Money, bad_date, bad_number
+from .fields import ByteDates, Dates, Money, bad_date, bad_number
 from .identity import Expected, check_header, clean, nothing_checked
 from .model import CnabError, Remessa, RemessaTitle, Retorno, RetornoItem
 
@@ -78,6 +79,23 @@ def _sequence(line: str, number: int) -> None:
 		raise CnabError(number, 395, f"número sequencial do registro {int(seq)}; esperado {number}.")
 
 
+def _numbers(fields: dict, money: tuple):
+	"""(unpack, reorder): bytes -> the numeric fields by position -> the amounts in ALL_MONEY's order, then the
+	dates in ALL_DATES'."""
+	names = [n for n in ALL_MONEY if n in money] + list(ALL_DATES)
+	spans = sorted((fields[n], n) for n in names)
+	fmt, position, order = "", 0, {}
+	for (start, end), name in spans:
+		if start < position:
+			raise AssertionError(f"campos {name} e anterior se sobrepõem no detalhe")
+		fmt += f"{start - position}x{end - start}s" if start > position else f"{end - start}s"
+		order[name] = len(order)
+		position = end
+	unpack = Struct(fmt + "0s").unpack_from  # the last field: b"" for an amount the layout does not carry
+	reorder = itemgetter(*(order.get(n, len(order)) for n in ALL_MONEY + ALL_DATES))
+	return unpack, reorder
+
+
 _SEQUENCE = itemgetter(slice(394, 400))
 
 
@@ -132,6 +150,7 @@ def _identity(profile, header, expect, bank, remessa=False):
 
 def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict | None = None) -> Retorno:
 	dates = Dates()
+	byte_dates = ByteDates()
 	money = Money()
 	bank, profile, generated_on, sequence = _header(lines, profiles, "2", "um retorno", dates)
 	header = lines[0]
@@ -139,11 +158,11 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 	fields = profile.DETAIL_FIELDS
 	money_fields = [(n, slice(*fields[n]), fields[n][0] + 1, fields[n][1]) for n in profile.MONEY]
 	date_fields = [(n, slice(*fields[n]), fields[n][0] + 1, fields[n][1]) for n in profile.DATES]
-	# one C call takes every field of a detail: the amounts in a fixed order (an amount the layout does not carry
-	# reads as "" and becomes None), the dates, occurrence, document number, wallet and motives
+	# one C call cuts the numeric fields of a detail (its line encoded once, one byte per character), another puts
+	# them in a fixed order: the amounts (one the layout does not carry reads as b"" and becomes None), the dates
+	unpack, reorder = _numbers(fields, profile.MONEY)
+	# and one more takes the text fields: occurrence, document number, wallet, motives, key
 	getter = itemgetter(
-		*(slice(*fields[n]) if n in profile.MONEY else slice(0, 0) for n in ALL_MONEY),
-		*(slice(*fields[n]) for n in ALL_DATES),
 		slice(*fields["occurrence"]),
 		slice(*fields["document_number"]),
 		slice(*profile.wallet),
@@ -191,18 +210,18 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 			_sequence(line, number)
 		if kind == detail_type:
 			details += 1
+			n = reorder(unpack(line.encode("latin-1", "replace")))
 			f = getter(line)
-			joined = "".join(f[:13])
 			paid_on = due = credit = False
-			if joined.isascii() and joined.encode().isdigit():  # bytes.isdigit: 7x faster than str's
-				paid_on, due, credit = dates[f[10]], dates[f[11]], dates[f[12]]
+			if b"".join(n).isdigit():  # bytes.isdigit: ASCII digits only, 7x faster than str's
+				paid_on, due, credit = byte_dates[n[10]], byte_dates[n[11]], byte_dates[n[12]]
 			if paid_on is False or due is False or credit is False:
 				title, paid, fees, interest, discount, rebate, net, other_expenses, other_credits, iof, paid_on, due, credit = (
 					slow_values(line, number)
 				)  # fmt: skip
 			else:
 				title, paid, fees, interest, discount, rebate, net, other_expenses, other_credits, iof = map(
-					to_money, f[:10]
+					to_money, n[:10]
 				)
 			if check_document or not company_document:
 				doc = detail_document(line)
@@ -210,18 +229,16 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 					company_document = company_document or doc.strip()
 					if check_document:
 						checked |= check_header(expected, bank, doc, (number, doc_column), "", (number, 1))
-			code = f[13]
-			described = explained.get(code + f[16])
+			code = f[0]
+			described = explained.get(code + f[3])
 			if described is None:
-				described = explained[code + f[16]] = describe(
-					occurrences, code, f[16], motive_size, statuses
-				)
+				described = explained[code + f[3]] = describe(occurrences, code, f[3], motive_size, statuses)
 			status, reason, text, codes = described
-			key = key_from_detail(line) if key_from_detail else f[17]
+			key = key_from_detail(line) if key_from_detail else f[4]
 			append(
 				RetornoItem(
 					key, code, status, reason, title, paid, fees, credit, paid_on, number, text,
-					codes, f[14].strip(), due, interest, discount, rebate, net, other_expenses, f[15].strip(),
+					codes, f[1].strip(), due, interest, discount, rebate, net, other_expenses, f[2].strip(),
 					other_credits, iof,
 				)
 			)  # fmt: skip
