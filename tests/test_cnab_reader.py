@@ -170,3 +170,16 @@ def test_cnab400_characters_beyond_latin1_keep_their_columns():
 		read_retorno("\r\n".join(lines).encode("utf-8"))
 	assert (err.value.line, err.value.column) == (2, 156)
 	assert "'€'" in err.value.message
+
+
+def test_cnab240_characters_beyond_latin1_keep_their_columns():
+	lines = (DATA / "itau/cnab240_retorno_liquidacao.ret").read_bytes().decode("ascii").split("\r\n")
+	u = next(i for i, line in enumerate(lines) if line[7:8] == "3" and line[13:14] == "U")
+	good = read_retorno("\r\n".join(lines).encode("ascii")).items[0]
+	lines[u] = lines[u][:200] + "—" + lines[u][201:]  # a blank area of segment U
+	assert read_retorno("\r\n".join(lines).encode("utf-8")).items[0] == good
+	lines[u] = lines[u][:80] + "€" + lines[u][81:]  # valor pago, 78-92
+	with pytest.raises(CnabError) as err:
+		read_retorno("\r\n".join(lines).encode("utf-8"))
+	assert (err.value.line, err.value.column) == (u + 1, 81)
+	assert "'€'" in err.value.message

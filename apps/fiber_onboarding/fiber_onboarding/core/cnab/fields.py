@@ -25,6 +25,8 @@ import unicodedata
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from operator import itemgetter
+from struct import Struct
 
 from .model import CnabError, RemessaError
 
@@ -317,6 +319,20 @@ class Money(dict):
 		result = Decimal(int(value)).scaleb(-2) if value.isdigit() and value.isascii() else None
 		self[value] = result
 		return result
+
+
+def cutter(spans) -> tuple:
+	"""(unpack, reorder) for 0-based (start, end) spans that do not overlap: ``reorder(unpack(raw))`` is the tuple of
+	``raw[start:end]`` in the spans' order, for bytes ``raw`` (a line encoded once, one byte per character): one
+	``Struct`` cuts the fields by position, one ``itemgetter`` puts them in order (two C calls for a record)."""
+	fmt, position, order = "", 0, {}
+	for start, end in sorted(set(spans)):
+		if start < position or end <= start:
+			raise AssertionError(f"campo {start + 1}-{end} vazio ou sobreposto a outro")
+		fmt += f"{start - position}x{end - start}s" if start > position else f"{end - start}s"
+		order[start, end] = len(order)
+		position = end
+	return Struct(fmt).unpack_from, itemgetter(*(order[span] for span in spans))
 
 
 def bad_number(number: int, line: str, start: int, end: int, what: str) -> CnabError:
