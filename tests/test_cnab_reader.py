@@ -183,3 +183,26 @@ def test_cnab240_characters_beyond_latin1_keep_their_columns():
 		read_retorno("\r\n".join(lines).encode("utf-8"))
 	assert (err.value.line, err.value.column) == (u + 1, 81)
 	assert "'€'" in err.value.message
+
+
+def test_fixed_width_split_is_the_same_as_searching_line_ends():
+	"""``split`` cuts CR LF files of 240/400-character records without searching; any other file, or a CR/LF inside
+	a record, takes the searching way: both give the same lines."""
+	from fiber_onboarding.core.cnab.textfile import split
+
+	def searched(text):
+		lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+		while lines and lines[-1] in ("", "\x1a"):
+			lines.pop()
+		return lines
+
+	for size in (240, 400):
+		records = [str(i % 10) * size for i in range(5)]
+		texts = ["\r\n".join(records) + "\r\n"]
+		texts.append(texts[0][:50] + "\n" + texts[0][51:])  # an LF inside the first record
+		texts.append(texts[0][: size + 2 + 7] + "\r" + texts[0][size + 2 + 8 :])  # a CR inside the second
+		texts.append(texts[0][: size + 1] + texts[0][size + 2 :] + "\n")  # a CR where LF was, same length
+		texts.append("\r\n".join(records))  # no final line end
+		for text in texts:
+			assert split(text) == searched(text)
+		assert split(texts[0]) == records

@@ -28,6 +28,18 @@ def decode(data: bytes | str) -> str:
 
 
 def split(text: str) -> list[str]:
+	for size in (
+		240,
+		400,
+	):  # the usual file: records of the layout's size, each ended by CR LF, cut unsearched
+		width = size + 2
+		count = len(text) // width
+		if count and len(text) == count * width and text[size::width] == "\r" * count:
+			if text[size + 1 :: width] == "\n" * count:
+				lines = [text[start : start + size] for start in range(0, len(text), width)]
+				joined = "".join(lines)
+				if "\r" not in joined and "\n" not in joined:
+					return lines
 	if "\r" in text:
 		lines = text.split("\r\n")
 		joined = "".join(lines)  # a CR or LF left alone: mixed line ends (memchr over a copy, not a count)

@@ -237,8 +237,10 @@ class Sicoob400(Profile400):
 				f"trailer declara {int(line[163:171])} registros de detalhe; o arquivo tem {details}.",
 			)
 
+	KEY = (66, 73)  # the last 7 of the nosso número field (63-73); the reader takes it with the other fields
+
 	def key_from_detail(self, line):
-		return line[62:73][-7:]
+		return line[66:73]
 
 	def key_from_remessa(self, line):
 		return line[62:73][-7:]
