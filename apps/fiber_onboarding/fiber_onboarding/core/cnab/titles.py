@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from .fields import cents, document, only_digits, percent, text
 from .model import RemessaError
@@ -79,3 +80,81 @@ def check_title(index: int, item) -> Title:
 	if not name:
 		raise RemessaError(f"{_what(index, item)}: nome do pagador não informado.")
 	return Title(item, index, amount, payer_type, payer_doc, name, cep, uf, fine, interest)
+
+
+def title_checker():
+	"""``check_title`` with per-file caches: the payer's checked fields once per payer object (a file repeats its
+	payers), each fine/interest percentage once per value. Only a title that passes every check is taken by the fast
+	path; anything else goes through ``check_title`` itself, so every refusal keeps its order and message."""
+	payers: dict = {}  # id(payer) -> (payer, payer_type, payer_doc, name, cep, uf); the payer kept alive here
+	percents: dict = {}
+
+	def check(index: int, item) -> Title:
+		due = item.due_date
+		issue = item.issue_date
+		value = item.amount
+		if (
+			item.movement in MOVEMENTS
+			and isinstance(due, date)
+			and isinstance(issue, date)
+			and type(value) is Decimal
+			and value.is_finite()
+		):
+			try:
+				late = due < issue
+			except TypeError:
+				late = True
+			if not late:
+				shifted = value.scaleb(2)
+				amount = int(shifted)
+				payer = item.payer
+				known = payers.get(id(payer))
+				if known is None or known[0] is not payer:
+					known = _payer(payer)
+					if known is not None:
+						payers[id(payer)] = known
+				fine = _cached_percent(item.fine_percent, percents)
+				interest = _cached_percent(item.monthly_interest_percent, percents)
+				if (
+					amount == shifted
+					and amount > 0
+					and known is not None
+					and fine is not None
+					and interest is not None
+				):
+					_p, payer_type, payer_doc, name, cep, uf = known
+					return Title(item, index, amount, payer_type, payer_doc, name, cep, uf, fine, interest)
+		return check_title(index, item)
+
+	return check
+
+
+def _cached_percent(value, cache: dict):
+	"""``percent(value)``, or None where it refuses; Decimal values cached per file (a value of another type, a
+	bool equal to 1 say, is never answered from the cache)."""
+	if type(value) is not Decimal or value.is_nan():
+		try:
+			return percent(value)
+		except RemessaError:
+			return None
+	result = cache.get(value)
+	if result is None:
+		try:
+			result = cache[value] = percent(value)
+		except RemessaError:
+			return None
+	return result
+
+
+def _payer(payer):
+	"""(payer, type, document, name, CEP, UF) as ``check_title`` derives them, or None when one is refused."""
+	try:
+		payer_type, payer_doc = document(payer.document, "Documento do pagador")
+		cep = only_digits(str(payer.cep or ""))
+		uf = text(payer.uf).strip()
+		name = text(payer.name).strip()
+	except Exception:  # ``check_title`` says what, in its order
+		return None
+	if len(cep) != 8 or len(uf) != 2 or not uf.isalpha() or not name:
+		return None
+	return payer, payer_type, payer_doc, name, cep, uf

@@ -7,7 +7,7 @@ from datetime import datetime
 from .fields import Texts, ddmmyyyy, document, text
 from .layout240 import Profile240
 from .model import RemessaError, TitleError
-from .titles import check_file, check_title
+from .titles import check_file, title_checker
 
 
 def write(profile: Profile240, items, file_sequence: int, generated_at: datetime) -> str:
@@ -42,50 +42,73 @@ def write(profile: Profile240, items, file_sequence: int, generated_at: datetime
 	name_size = profile.name_size
 	seq = 0
 	repeated = Texts().__getitem__
+	check = title_checker()
+	payers: dict = {}  # id(payer) -> (payer, the payer's fields of segment Q): computed once per payer
+	charges = _Charges(profile.charges_from)  # due date -> first day of interest/fine, ddmmyyyy
+	title_block_of = profile.title_block
+	interest_of = profile.interest
+	document_block_of = profile.document_block
+	item_values = profile.item_values
+	if type(profile).item_values is Profile240.item_values:
+		item_values = None
+	writes = tuple((record, record.format, record.size) for record in segments)
 	index = 0
 	try:
 		for index, item in enumerate(items, start=1):
-			title = check_title(index, item)
+			title = check(index, item)
 			try:
-				title_block = profile.title_block(item)
+				title_block = title_block_of(item)
 			except RemessaError as exc:
 				raise RemessaError(f"{title.what}: {exc}")
 			due = item.due_date
-			code, rate = profile.interest(item, title.amount, title.interest)
+			amount = title.amount
+			code, rate = interest_of(item, amount, title.interest)
 			document_number = text(item.document_number)
+			payer = item.payer
+			known = payers.get(id(payer))
+			if known is None or known[0] is not payer:
+				known = payers[id(payer)] = (
+					payer,
+					{
+						"payer_type": title.payer_type,
+						"payer_doc": title.payer_doc,
+						"payer_name": title.payer_name[:name_size],
+						"payer_address": text(payer.address),
+						"payer_neighborhood": repeated(payer.neighborhood),
+						"payer_cep": title.cep,
+						"payer_city": repeated(payer.city),
+						"payer_uf": title.uf,
+					},
+				)
+			values.update(known[1])
 			values["movement"] = item.movement
 			values["title_block"] = title_block
-			values["document_block"] = profile.document_block(item, document_number)
+			values["document_block"] = document_block_of(item, document_number)
 			values["due_date"] = ddmmyyyy(due)
-			values["amount"] = title.amount
+			values["amount"] = amount
 			values["issue_date"] = ddmmyyyy(item.issue_date)
 			values["interest_code"] = code
-			values["interest_date"] = (
-				ddmmyyyy(profile.charges_from(due)) if code not in ("0", "3") else "00000000"
-			)
+			values["interest_date"] = charges[due] if code not in ("0", "3") else "00000000"
 			values["interest_value"] = rate
 			values["document_number"] = document_number
-			values["payer_type"] = title.payer_type
-			values["payer_doc"] = title.payer_doc
-			values["payer_name"] = title.payer_name[:name_size]
-			values["payer_address"] = text(item.payer.address)
-			values["payer_neighborhood"] = repeated(item.payer.neighborhood)
-			values["payer_cep"] = title.cep
-			values["payer_city"] = repeated(item.payer.city)
-			values["payer_uf"] = title.uf
-			if title.fine:
+			fine = title.fine
+			if fine:
 				values["fine_code"] = "2"  # percentual
-				values["fine_date"] = ddmmyyyy(profile.charges_from(due))
-				values["fine_value"] = int(title.fine * 100)
+				values["fine_date"] = charges[due]
+				values["fine_value"] = int(fine * 100)
 			else:
 				values["fine_code"] = "0"
 				values["fine_date"] = "00000000"
 				values["fine_value"] = 0
-			profile.item_values(item, values)
-			for record in segments:
+			if item_values is not None:
+				item_values(item, values)
+			for record, format, size in writes:
 				seq += 1
 				values["seq"] = seq
-				append(record.write(values))
+				line = format(values)
+				if len(line) != size:
+					record._overflow(values)
+				append(line)
 	except TitleError:
 		raise
 	except RemessaError as exc:  # this title's data: the caller may leave it out
@@ -95,3 +118,15 @@ def write(profile: Profile240, items, file_sequence: int, generated_at: datetime
 	values["count"] = len(lines) + 1
 	append(profile.FILE_TRAILER.write(values))
 	return "\r\n".join(lines) + "\r\n"
+
+
+class _Charges(dict):
+	"""Due date -> the profile's first day of interest and fine as ddmmyyyy, once per date in a file."""
+
+	def __init__(self, charges_from):
+		super().__init__()
+		self.charges_from = charges_from
+
+	def __missing__(self, due):
+		result = self[due] = ddmmyyyy(self.charges_from(due))
+		return result
