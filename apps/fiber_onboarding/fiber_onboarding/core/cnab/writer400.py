@@ -7,7 +7,7 @@ from datetime import datetime
 from .fields import Texts, ddmmyy, document, text
 from .layout400 import Profile400
 from .model import RemessaError, TitleError
-from .titles import check_file, check_title
+from .titles import check_file, title_checker
 
 
 def write(profile: Profile400, items, file_sequence: int, generated_at: datetime) -> str:
@@ -29,31 +29,50 @@ def write(profile: Profile400, items, file_sequence: int, generated_at: datetime
 	detail = profile.DETAIL.bind({k: v for k, v in values.items() if k != "seq"})
 	total = 0
 	repeated = Texts().__getitem__
+	check = title_checker()
+	payers: dict = {}  # id(payer) -> (payer, the payer's fields of the detail): computed once per payer
+	detail_values = profile.detail_values
+	extra_records = profile.extra_records
+	if type(profile).extra_records is Profile400.extra_records:
+		extra_records = None
+	format, size = detail.format, detail.size
 	index = 0
 	try:
 		for index, item in enumerate(items, start=1):
-			title = check_title(index, item)
+			title = check(index, item)
 			total += title.amount
 			payer = item.payer
+			known = payers.get(id(payer))
+			if known is None or known[0] is not payer:
+				known = payers[id(payer)] = (
+					payer,
+					{
+						"payer_type": "0" + title.payer_type,
+						"payer_doc": title.payer_doc,
+						"payer_name": title.payer_name,
+						"payer_address": text(payer.address),
+						"payer_neighborhood": repeated(payer.neighborhood),
+						"payer_cep": title.cep,
+						"payer_city": repeated(payer.city),
+						"payer_uf": title.uf,
+					},
+				)
+			values.update(known[1])
 			values["seq"] = len(lines) + 1
 			values["movement"] = item.movement
 			values["document"] = text(item.document_number)
 			values["due_date"] = ddmmyy(item.due_date)
 			values["amount"] = title.amount
 			values["issue_date"] = ddmmyy(item.issue_date)
-			values["payer_type"] = "0" + title.payer_type
-			values["payer_doc"] = title.payer_doc
-			values["payer_name"] = title.payer_name
-			values["payer_address"] = text(payer.address)
-			values["payer_neighborhood"] = repeated(payer.neighborhood)
-			values["payer_cep"] = title.cep
-			values["payer_city"] = repeated(payer.city)
-			values["payer_uf"] = title.uf
-			profile.detail_values(title, values)
-			append(detail.write(values))
-			for record, extra in profile.extra_records(title, values):
-				extra["seq"] = len(lines) + 1
-				append(record.write(extra))
+			detail_values(title, values)
+			line = format(values)
+			if len(line) != size:
+				detail._overflow(values)
+			append(line)
+			if extra_records is not None:
+				for record, extra in extra_records(title, values):
+					extra["seq"] = len(lines) + 1
+					append(record.write(extra))
 	except TitleError:
 		raise
 	except RemessaError as exc:  # this title's data: the caller may leave it out
