@@ -253,10 +253,26 @@ def daily_interest(amount_cents: int, monthly_rate) -> int:
 	"""Interest per day of delay in centavos: monthly rate / 30 over the amount (at least 1 centavo)."""
 	if not monthly_rate:
 		return 0
+	if type(amount_cents) is int and amount_cents > 0 and type(monthly_rate) is Decimal:
+		hundredths = _hundredths(monthly_rate)
+		if hundredths:  # the same result in integers: amount × rate / 3000, halves rounded up (all positive)
+			daily, rest = divmod(amount_cents * hundredths, 300000)
+			if 2 * rest >= 300000:
+				daily += 1
+			return daily if daily > 1 else 1
 	daily = (Decimal(amount_cents) * monthly_rate / Decimal(3000)).quantize(
 		Decimal(1), rounding=ROUND_HALF_UP
 	)
 	return int(max(daily, 1))
+
+
+@lru_cache(maxsize=256)
+def _hundredths(rate: Decimal) -> int:
+	"""A positive rate of at most two decimal places (``percent`` gives them) × 100, else 0."""
+	if not rate.is_finite() or rate <= 0:
+		return 0
+	scaled = rate.scaleb(2)
+	return int(scaled) if scaled == scaled.to_integral_value() and scaled < 10**6 else 0
 
 
 def agency_dv(agreement, bank: str) -> str:

@@ -54,6 +54,25 @@ def key(account, sequence) -> str:
 		raise RemessaError(exc.message)
 
 
+class Keys:
+	"""``key(account, ·)`` for one file: for a 7-digit convênio the key is convênio + the sequence in 10 digits,
+	the account's parts checked once; anything else (another convênio, a sequence that is not an int of up to 10
+	digits, an account the boleto core refuses) goes through ``key`` itself, with its message."""
+
+	def __init__(self, account):
+		self.account = account
+		try:
+			agreement, _seq, _wallet = _BANK._parts(account, 0)
+		except BoletoError:
+			agreement = ""
+		self.agreement = agreement if len(agreement) == 7 else None
+
+	def __call__(self, sequence) -> str:
+		if self.agreement is None or type(sequence) is not int or not 0 <= sequence < 10_000_000_000:
+			return key(self.account, sequence)
+		return f"{self.agreement}{sequence:010d}"
+
+
 class BB240(Profile240):
 	code = CODE
 	bank_name = "BANCO DO BRASIL S.A."
@@ -73,12 +92,13 @@ class BB240(Profile240):
 		self._kind = "7" if carteira == "17" else "1"  # 7: carteira 17 simples; 1: carteira 11/12 simples
 		values["agreement_block"] = agreement.zfill(9) + "0014" + carteira + variation + "  "
 		values["account_block"] = self._account
+		self._keys = Keys(self.account)
 		return values
 
 	def title_block(self, item):
 		# agência/conta (18-37), identificação do título (38-57), carteira, cadastramento com registro,
 		# documento tradicional, emissão e distribuição pelo cliente (58-62)
-		return self._account + key(self.account, item.nosso_numero).ljust(20) + self._kind + "1122"
+		return self._account + self._keys(item.nosso_numero).ljust(20) + self._kind + "1122"
 
 	def key_from_p(self, p):
 		return p[37:57].strip()
@@ -356,6 +376,7 @@ class BB400(Profile400):
 			raise RemessaError("O CNAB 400 do BB (CBR641) é para convênios de 7 dígitos.")
 		self._carteira, self._variation = wallet(self.account)
 		agency, agency_dv, number, number_dv = agency_account(self.account, 4, 8)
+		self._keys = Keys(self.account)
 		self._fixed = {
 			"agency": agency,
 			"agency_dv": agency_dv,
@@ -371,7 +392,7 @@ class BB400(Profile400):
 		item = title.item
 		values.update(self._fixed)
 		values["control"] = values["document"]
-		values["nn"] = key(self.account, item.nosso_numero)
+		values["nn"] = self._keys(item.nosso_numero)
 		values["payer_name"] = title.payer_name[:37]
 		values["interest_value"] = daily_interest(title.amount, title.interest)
 

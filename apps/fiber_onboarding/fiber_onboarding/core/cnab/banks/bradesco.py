@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
+from operator import mul
 
 from ...boleto.banks import bradesco_nn_dv
 from ..fields import Record, agency_dv, daily_interest, digits
@@ -35,6 +37,30 @@ def account_parts(account) -> tuple[str, str, str, str]:
 
 def nosso_numero(sequence) -> str:
 	return digits(sequence, "Nosso número", 11)
+
+
+# mod 11 base 7 from the right (``bradesco_nn_dv``) over carteira 2 + nosso número 11: the weights, left to right
+_WEIGHTS_13 = tuple(2 + k % 6 for k in range(12, -1, -1))
+_WEIGHTS_NN = _WEIGHTS_13[2:]
+_ZEROS_NN = 48 * sum(_WEIGHTS_NN)
+
+
+def nn_dv(wallet: str, nn: str) -> str:
+	"""``bradesco_nn_dv(wallet + nn)`` for the 2 digits of a carteira and the 11 of a nosso número (as ``digits``
+	gives them), the carteira's share of the sum once per carteira; anything else through ``bradesco_nn_dv``."""
+	if len(wallet) != 2 or len(nn) != 11 or not (wallet + nn).isascii():
+		return bradesco_nn_dv(wallet + nn)
+	r = (_wallet_sum(wallet) + sum(map(mul, nn.encode(), _WEIGHTS_NN)) - _ZEROS_NN) % 11
+	if r == 0:
+		return "0"
+	if r == 1:
+		return "P"
+	return str(11 - r)
+
+
+@lru_cache(maxsize=128)
+def _wallet_sum(wallet: str) -> int:
+	return (ord(wallet[0]) - 48) * _WEIGHTS_13[0] + (ord(wallet[1]) - 48) * _WEIGHTS_13[1]
 
 
 def key(account, sequence) -> str:
@@ -64,7 +90,7 @@ class Bradesco240(Profile240):
 
 	def title_block(self, item):
 		nn = nosso_numero(item.nosso_numero)
-		dv = bradesco_nn_dv(self._wallet + nn)
+		dv = nn_dv(self._wallet, nn)
 		return self._account + self._wallet.zfill(3) + "00000" + nn + dv + "1122"
 
 	def key_from_p(self, p):
@@ -271,7 +297,7 @@ class Bradesco400(Profile400):
 		nn = nosso_numero(item.nosso_numero)
 		values["control"] = values["document"]
 		values["nn"] = nn
-		values["nn_dv"] = bradesco_nn_dv(self._fixed["wallet"][-2:] + nn)
+		values["nn_dv"] = nn_dv(self._fixed["wallet"][-2:], nn)
 		values["fine_code"] = "2" if title.fine else "0"
 		values["fine_value"] = int(title.fine * 100)
 		values["interest_value"] = daily_interest(title.amount, title.interest)

@@ -16,7 +16,9 @@ Both layouts follow the bank's spreadsheet "Leiaute Cobrança Sicoob — Sistema
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import mul
 
+from ...boleto import BoletoError
 from ...boleto.banks import get_bank, sicoob_nn_dv
 from ..codes import OCCURRENCES_240, merged
 from ..fields import Record, agency_dv, digits
@@ -32,6 +34,39 @@ def nosso_numero(account, sequence) -> tuple[str, str]:
 	"""(7-digit nosso número, its DV) — the DV from the boleto core (weights 3, 1, 9, 7)."""
 	_wallet, coop, client, nn = _BANK._parts(account, sequence)
 	return nn, str(sicoob_nn_dv(coop, client.zfill(10), nn))
+
+
+# ``sicoob_nn_dv`` weighs cooperativa 4 + cliente 10 + nosso número 7 by 3, 1, 9, 7 repeated from the left: the
+# weights of the nosso número's 7 digits (positions 15-21)
+_WEIGHTS_NN = tuple((3, 1, 9, 7)[i & 3] for i in range(14, 21))
+_ZEROS_NN = 48 * sum(_WEIGHTS_NN)
+
+
+class Numbers:
+	"""``nosso_numero(account, ·)`` for one file: the account's parts checked and their share of the DV's sum
+	computed once; a sequence other than an int of up to 7 digits (or an account the boleto core refuses) goes
+	through ``nosso_numero`` itself, with its message."""
+
+	def __init__(self, account):
+		self.account = account
+		try:
+			_wallet, coop, client, _nn = _BANK._parts(account, 0)
+		except BoletoError:
+			self.base = None
+		else:
+			data = coop + client.zfill(10)
+			self.base = (
+				sum((ord(ch) - 48) * (3, 1, 9, 7)[i & 3] for i, ch in enumerate(data))
+				if len(data) == 14
+				else None
+			)
+
+	def __call__(self, sequence) -> tuple[str, str]:
+		if self.base is None or type(sequence) is not int or not 0 <= sequence < 10_000_000:
+			return nosso_numero(self.account, sequence)
+		nn = f"{sequence:07d}"
+		r = (self.base + sum(map(mul, nn.encode(), _WEIGHTS_NN)) - _ZEROS_NN) % 11
+		return nn, str(0 if r in (0, 1) else 11 - r)
 
 
 def key(account, sequence) -> str:
@@ -64,10 +99,11 @@ class Sicoob240(Profile240):
 		values["header_tail"] = "00000"
 		values["p_tail"] = "0   09" + "0" * 10
 		self._block = block + " "
+		self._numbers = Numbers(self.account)
 		return values
 
 	def title_block(self, item):
-		nn, dv = nosso_numero(self.account, item.nosso_numero)
+		nn, dv = self._numbers(item.nosso_numero)
 		# número do título (NN + DV) 10, parcela 01, modalidade 01, formulário A4 sem envelopamento, 5 brancos;
 		# carteira 1, cadastramento 0, documento em branco, emissão e distribuição pelo beneficiário
 		return self._block + (nn + dv).zfill(10) + "01" + "01" + "4" + " " * 5 + "10 22"
@@ -209,6 +245,7 @@ class Sicoob400(Profile400):
 		dv = str(self.agreement.beneficiary_dv or "").strip()
 		if len(dv) != 1:
 			raise RemessaError("Informe o dígito do código do cliente Sicoob (beneficiary_dv).")
+		self._numbers = Numbers(self.account)
 		self._fixed = {
 			"coop": digits(self.account.agency, "Cooperativa Sicoob", 4),
 			"coop_dv": agency_dv(self.agreement, "Sicoob"),
@@ -223,7 +260,7 @@ class Sicoob400(Profile400):
 	def detail_values(self, title, values):
 		item = title.item
 		values.update(self._fixed)
-		nn, dv = nosso_numero(self.account, item.nosso_numero)
+		nn, dv = self._numbers(item.nosso_numero)
 		values["nn"] = nn + dv
 		values["control"] = values["document"]
 		values["interest_rate"] = int(title.interest * 10000)
