@@ -348,3 +348,89 @@ def test_compiled_records_write_what_their_templates_say():
 			assert record.format(values) == record.template.format_map(values)
 			bound = record.bind({k: v for i, (k, v) in enumerate(values.items()) if i % 2})
 			assert bound.format(values) == bound.template.format_map(values)
+
+
+def test_per_file_title_checks_agree_with_check_title():
+	"""``title_checker`` (per-file caches) returns what ``check_title`` returns and refuses with its message, in its
+	order (a title with several problems names the first), also when a bad payer or percentage repeats."""
+	from fiber_onboarding.core.cnab.titles import check_title, title_checker
+
+	bad_payer = replace(PAYERS[0], cep="0131", uf="X")
+	base = items(4)
+	variants = [
+		dict(),
+		dict(amount=Decimal("1.001")),
+		dict(amount="12.34"),
+		dict(amount=Decimal("NaN")),
+		dict(amount=1.5),
+		dict(fine_percent=Decimal("100")),
+		dict(fine_percent=True),
+		dict(fine_percent="2", monthly_interest_percent=1),
+		dict(monthly_interest_percent=Decimal("sNaN")),
+		dict(monthly_interest_percent=[1]),
+		dict(payer=bad_payer),
+		dict(payer=bad_payer, fine_percent=Decimal("-1")),
+		dict(payer=replace(PAYERS[0], document="123"), amount=Decimal("0")),
+		dict(payer=replace(PAYERS[1], name="  ")),
+		dict(payer=replace(PAYERS[1], uf=["S", "P"])),
+		dict(due_date=date(2026, 3, 1)),
+		dict(due_date=datetime(2026, 3, 12)),
+		dict(movement="09", amount=Decimal("0")),
+	]
+	check = title_checker()
+	for round_ in range(2):  # the second time from the caches
+		for n, change in enumerate(variants):
+			item = replace(base[n % 4], **change)
+			try:
+				expected = check_title(n + 1, item)
+			except Exception as exc:  # the same exception either way
+				with pytest.raises(type(exc)) as got:
+					check(n + 1, item)
+				assert str(got.value) == str(exc), (round_, change)
+			else:
+				assert check(n + 1, item) == expected, (round_, change)
+
+
+def test_per_file_bank_numbers_agree_with_the_boleto_core():
+	"""BB keys, Sicoob and Bradesco nosso-número DVs computed with the account's share once per file give what the
+	boleto core gives (and its refusals), for many sequences; daily interest in integers as in Decimals."""
+	import random
+	from decimal import ROUND_HALF_UP
+
+	from fiber_onboarding.core.boleto.banks import bradesco_nn_dv
+	from fiber_onboarding.core.cnab.banks import bb, bradesco, sicoob
+	from fiber_onboarding.core.cnab.fields import daily_interest, digits
+
+	rng = random.Random(16)
+	sequences = [0, 1, 9, 10**7 - 1, 10**7, 10**10 - 1, 10**10, -1, "123", "12a", 1.0, True]
+	sequences += [rng.randrange(10**11) for _ in range(500)] + list(range(2000))
+
+	def outcome(fn, *args):
+		try:
+			return fn(*args)
+		except Exception as exc:
+			return type(exc), str(exc)
+
+	for convenio in ("1234567", "123456", "1234", "12"):
+		account = replace(AGREEMENTS["001"].account, agreement=convenio)
+		keys = bb.Keys(account)
+		for s in sequences:
+			assert outcome(keys, s) == outcome(bb.key, account, s), (convenio, s)
+	for coop, client in (("4133", "1234567"), ("0001", "9"), ("9999", "0"), ("41a3", "1")):
+		account = replace(AGREEMENTS["756"].account, agency=coop, beneficiary_code=client)
+		numbers = sicoob.Numbers(account)
+		for s in sequences:
+			assert outcome(numbers, s) == outcome(sicoob.nosso_numero, account, s), (coop, client, s)
+	for wallet in ("09", "00", "99", "12"):
+		for s in sequences[-2500:]:
+			nn = digits(s, "Nosso número", 11)
+			assert bradesco.nn_dv(wallet, nn) == bradesco_nn_dv(wallet + nn)
+	rates = [Decimal(x).scaleb(-2) for x in range(0, 10000, 37)] + [
+		Decimal("0.333"),
+		Decimal("1E+1"),
+		Decimal(2),
+	]
+	for rate in rates:
+		for amount in [1, 2, 149999, 150000, 300000, 450000] + [rng.randrange(1, 10**13) for _ in range(50)]:
+			decimal = (Decimal(amount) * rate / Decimal(3000)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+			assert daily_interest(amount, rate) == (int(max(decimal, 1)) if rate else 0), (amount, rate)

@@ -255,7 +255,7 @@ def daily_interest(amount_cents: int, monthly_rate) -> int:
 		return 0
 	if type(amount_cents) is int and amount_cents > 0 and type(monthly_rate) is Decimal:
 		hundredths = _hundredths(monthly_rate)
-		if hundredths:  # the same result in integers: amount × rate / 3000, halves rounded up (all positive)
+		if hundredths:  # the same result in integers: amount * rate / 3000, halves rounded up (all positive)
 			daily, rest = divmod(amount_cents * hundredths, 300000)
 			if 2 * rest >= 300000:
 				daily += 1
@@ -268,7 +268,7 @@ def daily_interest(amount_cents: int, monthly_rate) -> int:
 
 @lru_cache(maxsize=256)
 def _hundredths(rate: Decimal) -> int:
-	"""A positive rate of at most two decimal places (``percent`` gives them) × 100, else 0."""
+	"""A positive rate of at most two decimal places (``percent`` gives them) times 100, else 0."""
 	if not rate.is_finite() or rate <= 0:
 		return 0
 	scaled = rate.scaleb(2)
