@@ -434,3 +434,13 @@ def test_per_file_bank_numbers_agree_with_the_boleto_core():
 		for amount in [1, 2, 149999, 150000, 300000, 450000] + [rng.randrange(1, 10**13) for _ in range(50)]:
 			decimal = (Decimal(amount) * rate / Decimal(3000)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 			assert daily_interest(amount, rate) == (int(max(decimal, 1)) if rate else 0), (amount, rate)
+
+
+def test_santander_nosso_numero_dv_agrees_with_the_boleto_core():
+	from fiber_onboarding.core.boleto.banks import santander_nn_dv
+	from fiber_onboarding.core.cnab.banks import santander
+
+	for s in [*range(3000), 10**12 - 1, 987654321012, 123456789012]:
+		nn = str(s).zfill(12)
+		assert santander.nn_dv(nn) == santander_nn_dv(nn)
+	assert santander.nn_dv("12345") == santander_nn_dv("12345")

@@ -326,6 +326,7 @@ class Itau400(Profile400):
 	def header_values(self):
 		_wallet, agency, acct, _nn, acct_dac = parts(self.account)
 		self._fixed = {"agency": agency, "account": acct, "account_dac": acct_dac, "wallet": _wallet}
+		self._fine_dates = {}  # due date -> ddmmyyyy of the fine record, once per date in a file
 		return dict(self._fixed)
 
 	def detail_values(self, title, values):
@@ -340,7 +341,10 @@ class Itau400(Profile400):
 	def extra_records(self, title, values):
 		if not title.fine:
 			return []
-		fine_date = title.item.due_date.strftime("%d%m%Y")
+		due = title.item.due_date
+		fine_date = self._fine_dates.get(due)
+		if fine_date is None:
+			fine_date = self._fine_dates[due] = due.strftime("%d%m%Y")
 		return [(_FINE_400, {"fine_date": fine_date, "fine_value": int(title.fine * 100)})]
 
 	KEY = (62, 70)  # the reader takes it with the other fields of the detail

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from operator import mul
+
 from ...boleto.banks import santander_nn_dv
 from ..codes import OCCURRENCES_240
 from ..fields import Record, cents_text, daily_interest, day_after, ddmmyy, digits
@@ -24,6 +26,23 @@ CODE = "033"
 
 def nosso_numero(sequence) -> str:
 	return digits(sequence, "Nosso número", 12)
+
+
+# mod 11 with weights 2…9 from the right (``santander_nn_dv``) over the 12 digits: the weights, left to right
+_WEIGHTS_12 = tuple(2 + k % 8 for k in range(11, -1, -1))
+_ZEROS_12 = 48 * sum(_WEIGHTS_12)
+
+
+def nn_dv(nn12: str) -> int:
+	"""``santander_nn_dv`` of 12 ASCII characters in one weighted sum (anything else through it)."""
+	if len(nn12) != 12 or not nn12.isascii():
+		return santander_nn_dv(nn12)
+	r = (sum(map(mul, nn12.encode(), _WEIGHTS_12)) - _ZEROS_12) % 11
+	if r == 10:
+		return 1
+	if r in (0, 1):
+		return 0
+	return 11 - r
 
 
 def key(account, sequence) -> str:
@@ -211,7 +230,7 @@ class Santander240(Profile240):
 
 	def item_values(self, item, values):
 		nn = nosso_numero(item.nosso_numero)
-		values["nn"] = nn + str(santander_nn_dv(nn))
+		values["nn"] = nn + str(nn_dv(nn))
 		values["control"] = values["document_number"]
 
 	def key_from_p(self, p):
@@ -396,7 +415,7 @@ class Santander400(Profile400):
 		item = title.item
 		values.update(self._fixed)
 		seq = digits(item.nosso_numero, "Nosso número (7 dígitos no CNAB 400)", 7)
-		values["nn"] = seq + str(santander_nn_dv(seq.zfill(12)))
+		values["nn"] = seq + str(nn_dv(seq.zfill(12)))
 		values["control"] = values["document"]
 		values["interest_value"] = daily_interest(title.amount, title.interest)
 		values["fine_code"] = "4" if title.fine else "0"
