@@ -444,3 +444,25 @@ def test_santander_nosso_numero_dv_agrees_with_the_boleto_core():
 		nn = str(s).zfill(12)
 		assert santander.nn_dv(nn) == santander_nn_dv(nn)
 	assert santander.nn_dv("12345") == santander_nn_dv("12345")
+
+
+@pytest.mark.parametrize("bank,layout", CASES)
+def test_a_field_too_long_names_its_record_and_positions(bank, layout):
+	its = items(3)
+	its[1] = replace(its[1], amount=Decimal("1E+20"))
+	with pytest.raises(TitleError) as exc:
+		write_remessa(agreement(bank, layout), its, 1, GENERATED, layout)
+	assert (exc.value.index, exc.value.nosso_numero) == (2, its[1].nosso_numero)
+	assert "amount '10000000000000000000000' não cabe nas posições" in exc.value.reason
+	assert exc.value.reason.startswith("segmento P:" if layout == 240 else "registro detalhe")
+
+
+def test_joined_records_write_each_record_with_its_renamed_fields():
+	from fiber_onboarding.core.cnab.fields import Record, joined
+
+	a = Record(12, "a", ('1-4 = {"a}', "5-8 X t", "9-12 9 n"))
+	b = Record(8, "b", ("1-4 9 n", "5-8 X t"))
+	format, size = joined((a, b), "\r\n", ({}, {"n": "m"}))
+	assert size == 22
+	assert format({"t": "ab\\c", "n": 7, "m": 12}) == '{"a}ab\\c0007\r\n0012ab\\c'
+	assert len(format({"t": "x", "n": 12345, "m": 1})) == size + 1

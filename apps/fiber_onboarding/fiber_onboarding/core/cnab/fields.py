@@ -123,7 +123,8 @@ def _compiled(template: str):
 	``format(value, spec)``, a missing name a KeyError), without parsing the template again for every record."""
 	body = []
 	for literal, name, spec, conversion in string.Formatter().parse(template):
-		body.append(literal.replace("\\", "\\\\").replace('"', '\\"').replace("{", "{{").replace("}", "}}"))
+		literal = literal.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r").replace("\n", "\\n")
+		body.append(literal.replace("{", "{{").replace("}", "}}"))
 		if name is not None:
 			if not name.isidentifier() or conversion or not all(c.isalnum() or c in "<>.0" for c in spec):
 				raise AssertionError(f"campo {name!r}:{spec!r} fora do que os leiautes declaram")
@@ -131,6 +132,23 @@ def _compiled(template: str):
 	namespace: dict = {}
 	exec(f'def format(v):\n\treturn f"{"".join(body)}"', namespace)  # source built from the layouts only
 	return namespace["format"]
+
+
+def joined(records, separator: str, renames) -> tuple:
+	"""(format, size): one compiled function writing ``records`` joined by ``separator`` (e.g. a title's segments
+	P, Q and R in one call), the fields of each record renamed by its dict in ``renames`` (its own sequence number,
+	say). ``size`` is the length when every record has its own: a 9 field too long makes the text longer, so a
+	different length means a record to write on its own (``Record.write`` says which field)."""
+	parts = []
+	for record, names in zip(records, renames, strict=True):
+		chunk = []
+		for literal, name, spec, _conversion in string.Formatter().parse(record.template):
+			chunk.append(literal.replace("{", "{{").replace("}", "}}"))
+			if name is not None:
+				chunk.append(f"{{{names.get(name, name)}:{spec}}}")
+		parts.append("".join(chunk))
+	template = separator.replace("{", "{{").replace("}", "}}").join(parts)
+	return _compiled(template), sum(record.size for record in records) + len(separator) * (len(records) - 1)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .fields import Texts, ddmmyyyy, document, text
+from .fields import Texts, ddmmyyyy, document, joined, text
 from .layout240 import Profile240
 from .model import RemessaError, TitleError
 from .titles import check_file, title_checker
@@ -51,7 +51,8 @@ def write(profile: Profile240, items, file_sequence: int, generated_at: datetime
 	item_values = profile.item_values
 	if type(profile).item_values is Profile240.item_values:
 		item_values = None
-	writes = tuple((record, record.format, record.size) for record in segments)
+	# P, Q and R of a title in one call, Q and R with their own sequence numbers
+	triple, triple_size = joined(segments, "\r\n", ({}, {"seq": "seq_q"}, {"seq": "seq_r"}))
 	index = 0
 	try:
 		for index, item in enumerate(items, start=1):
@@ -102,20 +103,22 @@ def write(profile: Profile240, items, file_sequence: int, generated_at: datetime
 				values["fine_value"] = 0
 			if item_values is not None:
 				item_values(item, values)
-			for record, format, size in writes:
-				seq += 1
-				values["seq"] = seq
-				line = format(values)
-				if len(line) != size:
-					record._overflow(values)
-				append(line)
+			values["seq"] = seq + 1
+			values["seq_q"] = seq + 2
+			values["seq_r"] = seq = seq + 3
+			line = triple(values)
+			if len(line) != triple_size:  # a field too long: the record says which
+				for number, record in enumerate(segments, start=seq - 2):
+					values["seq"] = number
+					record.write(values)
+			append(line)
 	except TitleError:
 		raise
 	except RemessaError as exc:  # this title's data: the caller may leave it out
 		raise TitleError(index, items[index - 1].nosso_numero, str(exc)) from exc
 	values["count"] = seq + 2
 	append(profile.LOT_TRAILER.write(values))
-	values["count"] = len(lines) + 1
+	values["count"] = seq + 4  # header, lot header, details, lot trailer, this trailer
 	append(profile.FILE_TRAILER.write(values))
 	return "\r\n".join(lines) + "\r\n"
 
