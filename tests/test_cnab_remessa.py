@@ -466,3 +466,20 @@ def test_joined_records_write_each_record_with_its_renamed_fields():
 	assert size == 22
 	assert format({"t": "ab\\c", "n": 7, "m": 12}) == '{"a}ab\\c0007\r\n0012ab\\c'
 	assert len(format({"t": "x", "n": 12345, "m": 1})) == size + 1
+
+
+def test_itau_nosso_numero_dac_agrees_with_the_boleto_core():
+	import random
+
+	from fiber_onboarding.core.boleto.codes import mod10
+	from fiber_onboarding.core.cnab.banks import itau
+
+	rng = random.Random(341)
+	for wallet in ("109", "126", "175", "168"):
+		for agency, acct in (("0057", "12345"), ("9999", "00000"), ("1234", "98765")):
+			prefix = mod10(wallet if wallet in itau._BANK.WALLET_NN_ONLY else agency + acct + wallet)
+			for s in [*range(300), 99_999_999, *(rng.randrange(10**8) for _ in range(300))]:
+				nn = f"{s:08d}"
+				assert itau.nn_dac(agency, acct, wallet, nn, prefix) == itau._BANK.nn_dac(
+					agency, acct, wallet, nn
+				)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ...boleto import BoletoError
 from ...boleto.banks import get_bank
+from ...boleto.codes import mod10
 from ..codes import OCCURRENCES_240, merged
 from ..fields import Record, daily_interest, day_after, ddmmyy
 from ..layout240 import T_FIELDS, Profile240
@@ -42,6 +43,21 @@ def nn_of(account, sequence) -> str:
 	return parts(account, sequence)[3]
 
 
+_HALVES: list = []  # mod10 of each 4-digit string "0000"…"9999", built on first use
+
+
+def nn_dac(agency: str, acct: str, wallet: str, nn: str, prefix_dac: int) -> int:
+	"""``_BANK.nn_dac(agency, acct, wallet, nn)`` for an 8-digit ``nn``: mod 10 weighs 2, 1, 2, 1… from the right,
+	so over an even number of digits each part's share of the sum adds up; ``prefix_dac`` is the mod 10 of what
+	precedes the nosso número (computed once per file), each half of it read from a table."""
+	if len(nn) != 8 or not (nn.isdigit() and nn.isascii()):
+		return _BANK.nn_dac(agency, acct, wallet, nn)
+	if not _HALVES:
+		_HALVES.extend(mod10(f"{i:04d}") for i in range(10000))
+	number = int(nn)
+	return (prefix_dac + _HALVES[number // 10000] + _HALVES[number % 10000]) % 10
+
+
 class Itau240(Profile240):
 	code = CODE
 	bank_name = "BANCO ITAU SA"
@@ -66,6 +82,8 @@ class Itau240(Profile240):
 		values = super().file_values()
 		self._account_parts = parts(self.account)
 		_wallet, agency, acct, _nn, acct_dac = self._account_parts
+		self._prefix_dac = mod10(_wallet if _wallet in _BANK.WALLET_NN_ONLY else agency + acct + _wallet)
+		self._block = f"0{agency} 0000000{acct} {acct_dac}{_wallet}"
 		values["account_block"] = f"0{agency} 0000000{acct} {acct_dac}"
 		values["header_tail"] = "00000" + " " * 54 + "000" + " " * 12
 		values["lot_reserved"] = "00"
@@ -75,10 +93,10 @@ class Itau240(Profile240):
 		return values
 
 	def title_block(self, item):
-		wallet, agency, acct, _nn, acct_dac = self._account_parts
+		wallet, agency, acct, _nn, _acct_dac = self._account_parts
 		nn = nn_of(self.account, item.nosso_numero)
-		dac = _BANK.nn_dac(agency, acct, wallet, nn)
-		return f"0{agency} 0000000{acct} {acct_dac}{wallet}{nn}{dac}" + " " * 8 + "00000"
+		dac = nn_dac(agency, acct, wallet, nn, self._prefix_dac)
+		return f"{self._block}{nn}{dac}        00000"
 
 	def document_block(self, item, document):
 		return document[:10]
