@@ -89,22 +89,22 @@ def title_checker():
 	payers: dict = {}  # id(payer) -> (payer, payer_type, payer_doc, name, cep, uf); the payer kept alive here
 	percents: dict = {}
 
+	fine_value = fine = interest_value = interest = None  # the last percentages seen (a file repeats them)
+
 	def check(index: int, item) -> Title:
-		due = item.due_date
-		issue = item.issue_date
-		value = item.amount
-		if (
-			item.movement in MOVEMENTS
-			and isinstance(due, date)
-			and isinstance(issue, date)
-			and type(value) is Decimal
-			and value.is_finite()
-		):
-			try:
-				late = due < issue
-			except TypeError:
-				late = True
-			if not late:
+		nonlocal fine_value, fine, interest_value, interest
+		try:  # anything unusual, an exception included, is for ``check_title`` to judge
+			due = item.due_date
+			issue = item.issue_date
+			value = item.amount
+			if (
+				item.movement in MOVEMENTS
+				and isinstance(due, date)
+				and isinstance(issue, date)
+				and type(value) is Decimal
+				and value.is_finite()
+				and not due < issue
+			):
 				shifted = value.scaleb(2)
 				amount = int(shifted)
 				payer = item.payer
@@ -113,8 +113,14 @@ def title_checker():
 					known = _payer(payer)
 					if known is not None:
 						payers[id(payer)] = known
-				fine = _cached_percent(item.fine_percent, percents)
-				interest = _cached_percent(item.monthly_interest_percent, percents)
+				value = item.fine_percent
+				if type(value) is not Decimal or value != fine_value:
+					fine = _cached_percent(value, percents)
+					fine_value = value if type(value) is Decimal and fine is not None else None
+				value = item.monthly_interest_percent
+				if type(value) is not Decimal or value != interest_value:
+					interest = _cached_percent(value, percents)
+					interest_value = value if type(value) is Decimal and interest is not None else None
 				if (
 					amount == shifted
 					and amount > 0
@@ -124,6 +130,8 @@ def title_checker():
 				):
 					_p, payer_type, payer_doc, name, cep, uf = known
 					return Title(item, index, amount, payer_type, payer_doc, name, cep, uf, fine, interest)
+		except Exception:
+			pass
 		return check_title(index, item)
 
 	return check
