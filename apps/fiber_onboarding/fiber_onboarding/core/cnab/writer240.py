@@ -53,6 +53,7 @@ def write(profile: Profile240, items, file_sequence: int, generated_at: datetime
 		item_values = None
 	# P, Q and R of a title in one call, Q and R with their own sequence numbers
 	triple, triple_size = joined(segments, "\r\n", ({}, {"seq": "seq_q"}, {"seq": "seq_r"}))
+	last_fine, fine_cents = None, 0
 	index = 0
 	try:
 		for index, item in enumerate(items, start=1):
@@ -96,7 +97,9 @@ def write(profile: Profile240, items, file_sequence: int, generated_at: datetime
 			if fine:
 				values["fine_code"] = "2"  # percentual
 				values["fine_date"] = charges[due]
-				values["fine_value"] = int(fine * 100)
+				if fine is not last_fine:  # the checker gives the same object while the percentage repeats
+					last_fine, fine_cents = fine, int(fine * 100)
+				values["fine_value"] = fine_cents
 			else:
 				values["fine_code"] = "0"
 				values["fine_date"] = "00000000"
