@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, methodcaller
 from struct import Struct
 
 from .codes import describe
@@ -80,8 +81,9 @@ def _sequence(line: str, number: int) -> None:
 
 
 def _numbers(fields: dict, money: tuple):
-	"""(unpack, reorder): bytes -> the numeric fields by position -> the amounts in ALL_MONEY's order, then the
-	dates in ALL_DATES'."""
+	"""(unpack, reorder, indices): bytes -> the numeric fields by position -> the amounts in ALL_MONEY's order,
+	then the dates in ALL_DATES' (``indices``: their positions in what ``unpack`` gives; the last one, b"", for an
+	amount the layout does not carry)."""
 	names = [n for n in ALL_MONEY if n in money] + list(ALL_DATES)
 	spans = sorted((fields[n], n) for n in names)
 	fmt, position, order = "", 0, {}
@@ -92,11 +94,13 @@ def _numbers(fields: dict, money: tuple):
 		order[name] = len(order)
 		position = end
 	unpack = Struct(fmt + "0s").unpack_from  # the last field: b"" for an amount the layout does not carry
-	reorder = itemgetter(*(order.get(n, len(order)) for n in ALL_MONEY + ALL_DATES))
-	return unpack, reorder
+	indices = [order.get(n, len(order)) for n in ALL_MONEY + ALL_DATES]
+	return unpack, itemgetter(*indices), indices
 
 
 _SEQUENCE = itemgetter(slice(394, 400))
+_KIND = itemgetter(0)
+_LATIN1 = methodcaller("encode", "latin-1", "replace")  # one byte per character: columns stay
 
 
 def sequences_ok(lines: list[str]) -> bool:
@@ -160,7 +164,7 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 	date_fields = [(n, slice(*fields[n]), fields[n][0] + 1, fields[n][1]) for n in profile.DATES]
 	# one C call cuts the numeric fields of a detail (its line encoded once, one byte per character), another puts
 	# them in a fixed order: the amounts (one the layout does not carry reads as b"" and becomes None), the dates
-	unpack, reorder = _numbers(fields, profile.MONEY)
+	unpack, reorder, indices = _numbers(fields, profile.MONEY)
 	# and one more takes the text fields: occurrence, document number, wallet, motives, key
 	getter = itemgetter(
 		slice(*fields["occurrence"]),
@@ -202,6 +206,51 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 	n_lines = len(lines)
 	details = 0
 	sequenced = sequences_ok(lines)
+	if sequenced and n_lines > 2 and "".join(map(_KIND, lines[1:])) == detail_type * (n_lines - 2) + "9":
+		# the usual file: header, details only, trailer; all of them cut and converted column by column in C
+		# calls; anything unexpected (a bad number or date) leaves this to the record-by-record loop below, which
+		# finds the first problem
+		body = lines[1:-1]
+		columns = list(zip(*map(unpack, map(_LATIN1, body)), strict=True))
+		none = len(columns) - 1  # the b"" column: an amount the layout does not carry is None
+		amounts = Money()  # a non-digit amount reads as None: then the loop below names it
+		to_amount = amounts.__getitem__
+		title, paid, fees, interest, discount, rebate, net, other_expenses, other_credits, iof = (
+			list(map(to_amount, columns[i])) if i != none else repeat(None) for i in indices[:10]
+		)
+		day = byte_dates.__getitem__  # a non-digit or impossible date reads as False
+		paid_on, due, credit = (list(map(day, columns[i])) for i in indices[10:])
+		if None not in amounts.values() and False not in byte_dates.values():  # the file's distinct values
+			texts = list(zip(*map(getter, body), strict=True))
+			codes, document_numbers, wallets, motives = texts[0], texts[1], texts[2], texts[3]
+			keys = list(map(key_from_detail, body)) if key_from_detail else texts[4]
+			docs = list(map(detail_document, body))
+			if check_document:
+				for number, doc in enumerate(docs, 2):
+					if doc.strip(" 0"):
+						company_document = company_document or doc.strip()
+						checked |= check_header(expected, bank, doc, (number, doc_column), "", (number, 1))
+			elif "".join(docs).strip(" 0"):
+				company_document = next(doc.strip() for doc in docs if doc.strip(" 0"))
+			pairs = list(zip(codes, motives, strict=True))
+			for code, motive in set(pairs):
+				explained[code, motive] = describe(occurrences, code, motive, motive_size, statuses)
+			status, reason, text, reason_codes = zip(*map(explained.__getitem__, pairs), strict=True)
+			items = list(
+				map(
+					RetornoItem, keys, codes, status, reason, title, paid, fees, credit, paid_on,
+					range(2, n_lines), text, reason_codes, map(str.strip, document_numbers), due, interest,
+					discount, rebate, net, other_expenses, map(str.strip, wallets), other_credits, iof,
+				)
+			)  # fmt: skip
+			line = lines[-1]
+			profile.check_trailer(line, n_lines, n_lines - 2, n_lines, False)
+			if not checked:
+				raise nothing_checked(1)
+			company_name = header[profile.H_COMPANY[0] : profile.H_COMPANY[1]].strip()
+			return Retorno(
+				bank, sequence, generated_on, items, company_document, 400, company_name, agreement
+			)
 	for index in range(1, n_lines):
 		line = lines[index]
 		number = index + 1
