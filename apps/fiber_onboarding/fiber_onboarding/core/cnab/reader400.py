@@ -17,6 +17,7 @@ from struct import Struct
 from .codes import describe
 from .fields import ByteDates, Dates, Money, bad_date, bad_number
 from .identity import Expected, check_header, clean, nothing_checked
+from .layout400 import Profile400
 from .model import CnabError, Remessa, RemessaTitle, Retorno, RetornoItem
 
 ALL_MONEY = (
@@ -224,7 +225,13 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 			texts = list(zip(*map(getter, body), strict=True))
 			codes, document_numbers, wallets, motives = texts[0], texts[1], texts[2], texts[3]
 			keys = list(map(key_from_detail, body)) if key_from_detail else texts[4]
-			docs = list(map(detail_document, body))
+			span = profile.DETAIL_DOCUMENT
+			if span == "doc" and type(profile).detail_document is Profile400.detail_document:
+				span = fields["doc"]
+			if isinstance(span, tuple):  # what detail_document returns, cut as a slice
+				docs = list(map(itemgetter(slice(*span)), body))
+			else:
+				docs = list(map(detail_document, body))  # a bank's own way
 			if check_document:
 				for number, doc in enumerate(docs, 2):
 					if doc.strip(" 0"):
