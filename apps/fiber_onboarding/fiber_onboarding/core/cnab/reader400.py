@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from itertools import repeat
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from struct import Struct
 
 from .codes import describe
@@ -82,9 +82,9 @@ def _sequence(line: str, number: int) -> None:
 
 
 def _numbers(fields: dict, money: tuple):
-	"""(unpack, reorder, indices): bytes -> the numeric fields by position -> the amounts in ALL_MONEY's order,
-	then the dates in ALL_DATES' (``indices``: their positions in what ``unpack`` gives; the last one, b"", for an
-	amount the layout does not carry)."""
+	"""(unpack, reorder, indices, records): bytes -> the numeric fields by position -> the amounts in ALL_MONEY's
+	order, then the dates in ALL_DATES' (``indices``: their positions in what ``unpack`` gives; the last one, b"",
+	for an amount the layout does not carry); ``records`` cuts them from 400-byte records laid end to end."""
 	names = [n for n in ALL_MONEY if n in money] + list(ALL_DATES)
 	spans = sorted((fields[n], n) for n in names)
 	fmt, position, order = "", 0, {}
@@ -96,12 +96,12 @@ def _numbers(fields: dict, money: tuple):
 		position = end
 	unpack = Struct(fmt + "0s").unpack_from  # the last field: b"" for an amount the layout does not carry
 	indices = [order.get(n, len(order)) for n in ALL_MONEY + ALL_DATES]
-	return unpack, itemgetter(*indices), indices
+	records = Struct(f"{fmt}{400 - position}x0s").iter_unpack  # the same fields of records laid end to end
+	return unpack, itemgetter(*indices), indices, records
 
 
 _SEQUENCE = itemgetter(slice(394, 400))
 _KIND = itemgetter(0)
-_LATIN1 = methodcaller("encode", "latin-1", "replace")  # one byte per character: columns stay
 
 
 def sequences_ok(lines: list[str]) -> bool:
@@ -165,7 +165,7 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 	date_fields = [(n, slice(*fields[n]), fields[n][0] + 1, fields[n][1]) for n in profile.DATES]
 	# one C call cuts the numeric fields of a detail (its line encoded once, one byte per character), another puts
 	# them in a fixed order: the amounts (one the layout does not carry reads as b"" and becomes None), the dates
-	unpack, reorder, indices = _numbers(fields, profile.MONEY)
+	unpack, reorder, indices, records = _numbers(fields, profile.MONEY)
 	# and one more takes the text fields: occurrence, document number, wallet, motives, key
 	getter = itemgetter(
 		slice(*fields["occurrence"]),
@@ -212,7 +212,8 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 		# calls; anything unexpected (a bad number or date) leaves this to the record-by-record loop below, which
 		# finds the first problem
 		body = lines[1:-1]
-		columns = list(zip(*map(unpack, map(_LATIN1, body)), strict=True))
+		# the details laid end to end, one byte per character (Latin-1, "?" for any other): columns stay
+		columns = list(zip(*records("".join(body).encode("latin-1", "replace")), strict=True))
 		none = len(columns) - 1  # the b"" column: an amount the layout does not carry is None
 		amounts = Money()  # a non-digit amount reads as None: then the loop below names it
 		to_amount = amounts.__getitem__
