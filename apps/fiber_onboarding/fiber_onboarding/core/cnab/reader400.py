@@ -111,6 +111,15 @@ def sequences_ok(lines: list[str]) -> bool:
 	return "".join(map(_SEQUENCE, lines)) == "%06d" * n_lines % tuple(range(1, n_lines + 1))
 
 
+def _converted(convert, column: tuple) -> list:
+	"""``convert`` applied to every value of a column (one field of every detail); a column with one value in every
+	record (usual for the amounts a file never uses: IOF, abatimento, outros créditos…) is converted once."""
+	first = column[0]
+	if column == (first,) * len(column):
+		return [convert(first)] * len(column)
+	return list(map(convert, column))
+
+
 def _walk(lines, profile, detail_type: str, extra_types: str, on_detail, on_extra, remessa: bool = False):
 	"""Record by record: sequence numbers, types, the trailer last; returns (details, line of the trailer)."""
 	n_lines = len(lines)
@@ -218,10 +227,10 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 		amounts = Money()  # a non-digit amount reads as None: then the loop below names it
 		to_amount = amounts.__getitem__
 		title, paid, fees, interest, discount, rebate, net, other_expenses, other_credits, iof = (
-			list(map(to_amount, columns[i])) if i != none else repeat(None) for i in indices[:10]
+			_converted(to_amount, columns[i]) if i != none else repeat(None) for i in indices[:10]
 		)
 		day = byte_dates.__getitem__  # a non-digit or impossible date reads as False
-		paid_on, due, credit = (list(map(day, columns[i])) for i in indices[10:])
+		paid_on, due, credit = (_converted(day, columns[i]) for i in indices[10:])
 		if None not in amounts.values() and False not in byte_dates.values():  # the file's distinct values
 			texts = list(zip(*map(getter, body), strict=True))
 			codes, document_numbers, wallets, motives = texts[0], texts[1], texts[2], texts[3]
