@@ -111,6 +111,29 @@ def sequences_ok(lines: list[str]) -> bool:
 	return "".join(map(_SEQUENCE, lines)) == "%06d" * n_lines % tuple(range(1, n_lines + 1))
 
 
+CHUNK = 1024  # details read column by column at a time
+
+
+class _Amounts(Money):
+	bad = False
+
+	def __missing__(self, value):
+		result = super().__missing__(value)
+		if result is None:
+			self.bad = True
+		return result
+
+
+class _ByteDates(ByteDates):
+	bad = False
+
+	def __missing__(self, value):
+		result = super().__missing__(value)
+		if result is False:
+			self.bad = True
+		return result
+
+
 def _converted(convert, column: tuple) -> list:
 	"""``convert`` applied to every value of a column (one field of every detail); a column with one value in every
 	record (usual for the amounts a file never uses: IOF, abatimento, outros créditos…) is converted once."""
@@ -217,57 +240,58 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 	details = 0
 	sequenced = sequences_ok(lines)
 	if sequenced and n_lines > 2 and "".join(map(_KIND, lines[1:])) == detail_type * (n_lines - 2) + "9":
-		# the usual file: header, details only, trailer; all of them cut and converted column by column in C
-		# calls; anything unexpected (a bad number or date) leaves this to the record-by-record loop below, which
-		# finds the first problem
-		body = lines[1:-1]
-		# the details laid end to end, one byte per character (Latin-1, "?" for any other): columns stay
-		columns = list(zip(*records("".join(body).encode("latin-1", "replace")), strict=True))
-		none = len(columns) - 1  # the b"" column: an amount the layout does not carry is None
-		amounts = Money()  # a non-digit amount reads as None: then the loop below names it
+		# the usual file: header, details only, trailer; the details cut and converted column by column in C calls,
+		# CHUNK records at a time (what they touch stays in the processor's cache); anything unexpected (a bad
+		# number or date) leaves this to the record-by-record loop below, which finds the first problem
+		amounts = _Amounts()  # a non-digit amount reads as None and marks the cache bad
+		dates_seen = _ByteDates()  # a non-digit or impossible date reads as False and marks the cache bad
 		to_amount = amounts.__getitem__
-		title, paid, fees, interest, discount, rebate, net, other_expenses, other_credits, iof = (
-			_converted(to_amount, columns[i]) if i != none else repeat(None) for i in indices[:10]
-		)
-		day = byte_dates.__getitem__  # a non-digit or impossible date reads as False
-		paid_on, due, credit = (_converted(day, columns[i]) for i in indices[10:])
-		if None not in amounts.values() and False not in byte_dates.values():  # the file's distinct values
+		day = dates_seen.__getitem__
+		span = profile.DETAIL_DOCUMENT
+		if span == "doc" and type(profile).detail_document is Profile400.detail_document:
+			span = fields["doc"]
+		cut_document = itemgetter(slice(*span)) if isinstance(span, tuple) else detail_document
+		found_document, found_checked = company_document, checked
+		done: list[RetornoItem] = []
+		for first in range(1, n_lines - 1, CHUNK):
+			body = lines[first : min(first + CHUNK, n_lines - 1)]
+			# the details laid end to end, one byte per character (Latin-1, "?" for any other): columns stay
+			columns = list(zip(*records("".join(body).encode("latin-1", "replace")), strict=True))
+			none = len(columns) - 1  # the b"" column: an amount the layout does not carry is None
+			title, paid, fees, interest, discount, rebate, net, other_expenses, other_credits, iof = (
+				_converted(to_amount, columns[i]) if i != none else repeat(None) for i in indices[:10]
+			)
+			paid_on, due, credit = (_converted(day, columns[i]) for i in indices[10:])
+			if amounts.bad or dates_seen.bad:
+				break
 			texts = list(zip(*map(getter, body), strict=True))
 			codes, document_numbers, wallets, motives = texts[0], texts[1], texts[2], texts[3]
 			keys = list(map(key_from_detail, body)) if key_from_detail else texts[4]
-			span = profile.DETAIL_DOCUMENT
-			if span == "doc" and type(profile).detail_document is Profile400.detail_document:
-				span = fields["doc"]
-			if isinstance(span, tuple):  # what detail_document returns, cut as a slice
-				docs = list(map(itemgetter(slice(*span)), body))
-			else:
-				docs = list(map(detail_document, body))  # a bank's own way
+			docs = list(map(cut_document, body))
 			if check_document:
-				for number, doc in enumerate(docs, 2):
+				for number, doc in enumerate(docs, first + 1):
 					if doc.strip(" 0"):
-						company_document = company_document or doc.strip()
-						checked |= check_header(expected, bank, doc, (number, doc_column), "", (number, 1))
-			elif "".join(docs).strip(" 0"):
-				company_document = next(doc.strip() for doc in docs if doc.strip(" 0"))
+						found_document = found_document or doc.strip()
+						found_checked |= check_header(
+							expected, bank, doc, (number, doc_column), "", (number, 1)
+						)
+			elif not found_document and "".join(docs).strip(" 0"):
+				found_document = next(doc.strip() for doc in docs if doc.strip(" 0"))
 			pairs = list(zip(codes, motives, strict=True))
-			for code, motive in set(pairs):
-				explained[code, motive] = describe(occurrences, code, motive, motive_size, statuses)
+			for pair in set(pairs).difference(explained):
+				explained[pair] = describe(occurrences, pair[0], pair[1], motive_size, statuses)
 			status, reason, text, reason_codes = zip(*map(explained.__getitem__, pairs), strict=True)
-			items = list(
-				map(
-					RetornoItem, keys, codes, status, reason, title, paid, fees, credit, paid_on,
-					range(2, n_lines), text, reason_codes, map(str.strip, document_numbers), due, interest,
-					discount, rebate, net, other_expenses, map(str.strip, wallets), other_credits, iof,
-				)
+			done += map(
+				RetornoItem, keys, codes, status, reason, title, paid, fees, credit, paid_on,
+				range(first + 1, first + 1 + len(body)), text, reason_codes, map(str.strip, document_numbers), due,
+				interest, discount, rebate, net, other_expenses, map(str.strip, wallets), other_credits, iof,
 			)  # fmt: skip
-			line = lines[-1]
-			profile.check_trailer(line, n_lines, n_lines - 2, n_lines, False)
-			if not checked:
+		else:
+			profile.check_trailer(lines[-1], n_lines, n_lines - 2, n_lines, False)
+			if not found_checked:
 				raise nothing_checked(1)
 			company_name = header[profile.H_COMPANY[0] : profile.H_COMPANY[1]].strip()
-			return Retorno(
-				bank, sequence, generated_on, items, company_document, 400, company_name, agreement
-			)
+			return Retorno(bank, sequence, generated_on, done, found_document, 400, company_name, agreement)
 	for index in range(1, n_lines):
 		line = lines[index]
 		number = index + 1
