@@ -133,6 +133,43 @@ def test_cnab400_key_slice_is_what_key_from_detail_returns():
 		assert profile.key_from_detail(line) == line[slice(*profile.KEY)], code
 
 
+def test_cnab400_document_span_is_what_detail_document_returns():
+	"""The column-wise reading cuts the company document as a slice where DETAIL_DOCUMENT allows it."""
+	from fiber_onboarding.core.cnab.banks import PROFILES_400
+	from fiber_onboarding.core.cnab.layout400 import Profile400
+
+	line = "".join(chr(33 + i % 90) for i in range(400))
+	for code, cls in PROFILES_400.items():
+		profile = cls(None)
+		span = cls.DETAIL_DOCUMENT
+		if span == "doc" and cls.detail_document is Profile400.detail_document:
+			span = cls.DETAIL_FIELDS["doc"]
+		if isinstance(span, tuple):
+			assert profile.detail_document(line) == line[slice(*span)], code
+
+
+def test_cnab400_column_wise_reading_is_the_record_by_record_reading():
+	"""A file of header, details and trailer is read column by column; one with an extra record (here a copy of
+	the trailer's type as an unknown record made known) goes record by record: both give the same items."""
+	from fiber_onboarding.core.cnab import reader400
+	from fiber_onboarding.core.cnab.banks import PROFILES_400
+
+	names = sorted(DATA.glob("*/cnab400_retorno_*.ret"))
+	assert names
+	for path in names:
+		lines = path.read_bytes().decode("latin-1").split("\r\n")
+		while lines and not lines[-1]:
+			lines.pop()
+		fast = reader400.read_retorno(lines, PROFILES_400)
+		original = reader400.sequences_ok
+		reader400.sequences_ok = lambda lines: False  # the record-by-record loop (sequences still checked)
+		try:
+			slow = reader400.read_retorno(lines, PROFILES_400)
+		finally:
+			reader400.sequences_ok = original
+		assert fast == slow, path
+
+
 def _lines400(name: str) -> list[str]:
 	return (DATA / name).read_bytes().decode("ascii").split("\r\n")
 

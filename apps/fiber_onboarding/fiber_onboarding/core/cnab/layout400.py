@@ -120,6 +120,10 @@ class Profile400:
 		"""The code the remessa header carries (``agreement_of_remessa``); most banks: the same as the retorno's."""
 		return self.agreement_code(agreement)
 
+	DETAIL_DOCUMENT = (
+		"doc"  # the detail field detail_document returns as is; None: a bank's own detail_document
+	)
+
 	def detail_document(self, line: str) -> str:
 		"""The company's CPF/CNPJ in a detail record ("" when the layout has none)."""
 		start, end = self.DETAIL_FIELDS["doc"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from itertools import repeat
 from operator import itemgetter
 from struct import Struct
 
 from .codes import describe
 from .fields import ByteDates, Dates, Money, bad_date, bad_number
 from .identity import Expected, check_header, clean, nothing_checked
+from .layout400 import Profile400
 from .model import CnabError, Remessa, RemessaTitle, Retorno, RetornoItem
 
 ALL_MONEY = (
@@ -80,8 +82,9 @@ def _sequence(line: str, number: int) -> None:
 
 
 def _numbers(fields: dict, money: tuple):
-	"""(unpack, reorder): bytes -> the numeric fields by position -> the amounts in ALL_MONEY's order, then the
-	dates in ALL_DATES'."""
+	"""(unpack, reorder, indices, records): bytes -> the numeric fields by position -> the amounts in ALL_MONEY's
+	order, then the dates in ALL_DATES' (``indices``: their positions in what ``unpack`` gives; the last one, b"",
+	for an amount the layout does not carry); ``records`` cuts them from 400-byte records laid end to end."""
 	names = [n for n in ALL_MONEY if n in money] + list(ALL_DATES)
 	spans = sorted((fields[n], n) for n in names)
 	fmt, position, order = "", 0, {}
@@ -92,11 +95,13 @@ def _numbers(fields: dict, money: tuple):
 		order[name] = len(order)
 		position = end
 	unpack = Struct(fmt + "0s").unpack_from  # the last field: b"" for an amount the layout does not carry
-	reorder = itemgetter(*(order.get(n, len(order)) for n in ALL_MONEY + ALL_DATES))
-	return unpack, reorder
+	indices = [order.get(n, len(order)) for n in ALL_MONEY + ALL_DATES]
+	records = Struct(f"{fmt}{400 - position}x0s").iter_unpack  # the same fields of records laid end to end
+	return unpack, itemgetter(*indices), indices, records
 
 
 _SEQUENCE = itemgetter(slice(394, 400))
+_KIND = itemgetter(0)
 
 
 def sequences_ok(lines: list[str]) -> bool:
@@ -104,6 +109,38 @@ def sequences_ok(lines: list[str]) -> bool:
 	records are checked one by one, so the first problem found is still the first in the file)."""
 	n_lines = len(lines)
 	return "".join(map(_SEQUENCE, lines)) == "%06d" * n_lines % tuple(range(1, n_lines + 1))
+
+
+CHUNK = 1024  # details read column by column at a time
+
+
+class _Amounts(Money):
+	bad = False
+
+	def __missing__(self, value):
+		result = super().__missing__(value)
+		if result is None:
+			self.bad = True
+		return result
+
+
+class _ByteDates(ByteDates):
+	bad = False
+
+	def __missing__(self, value):
+		result = super().__missing__(value)
+		if result is False:
+			self.bad = True
+		return result
+
+
+def _converted(convert, column: tuple) -> list:
+	"""``convert`` applied to every value of a column (one field of every detail); a column with one value in every
+	record (usual for the amounts a file never uses: IOF, abatimento, outros créditos…) is converted once."""
+	first = column[0]
+	if column == (first,) * len(column):
+		return [convert(first)] * len(column)
+	return list(map(convert, column))
 
 
 def _walk(lines, profile, detail_type: str, extra_types: str, on_detail, on_extra, remessa: bool = False):
@@ -160,7 +197,7 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 	date_fields = [(n, slice(*fields[n]), fields[n][0] + 1, fields[n][1]) for n in profile.DATES]
 	# one C call cuts the numeric fields of a detail (its line encoded once, one byte per character), another puts
 	# them in a fixed order: the amounts (one the layout does not carry reads as b"" and becomes None), the dates
-	unpack, reorder = _numbers(fields, profile.MONEY)
+	unpack, reorder, indices, records = _numbers(fields, profile.MONEY)
 	# and one more takes the text fields: occurrence, document number, wallet, motives, key
 	getter = itemgetter(
 		slice(*fields["occurrence"]),
@@ -202,6 +239,59 @@ def read_retorno(lines: list[str], profiles: dict, expect=None, statuses: dict |
 	n_lines = len(lines)
 	details = 0
 	sequenced = sequences_ok(lines)
+	if sequenced and n_lines > 2 and "".join(map(_KIND, lines[1:])) == detail_type * (n_lines - 2) + "9":
+		# the usual file: header, details only, trailer; the details cut and converted column by column in C calls,
+		# CHUNK records at a time (what they touch stays in the processor's cache); anything unexpected (a bad
+		# number or date) leaves this to the record-by-record loop below, which finds the first problem
+		amounts = _Amounts()  # a non-digit amount reads as None and marks the cache bad
+		dates_seen = _ByteDates()  # a non-digit or impossible date reads as False and marks the cache bad
+		to_amount = amounts.__getitem__
+		day = dates_seen.__getitem__
+		span = profile.DETAIL_DOCUMENT
+		if span == "doc" and type(profile).detail_document is Profile400.detail_document:
+			span = fields["doc"]
+		cut_document = itemgetter(slice(*span)) if isinstance(span, tuple) else detail_document
+		found_document, found_checked = company_document, checked
+		done: list[RetornoItem] = []
+		for first in range(1, n_lines - 1, CHUNK):
+			body = lines[first : min(first + CHUNK, n_lines - 1)]
+			# the details laid end to end, one byte per character (Latin-1, "?" for any other): columns stay
+			columns = list(zip(*records("".join(body).encode("latin-1", "replace")), strict=True))
+			none = len(columns) - 1  # the b"" column: an amount the layout does not carry is None
+			title, paid, fees, interest, discount, rebate, net, other_expenses, other_credits, iof = (
+				_converted(to_amount, columns[i]) if i != none else repeat(None) for i in indices[:10]
+			)
+			paid_on, due, credit = (_converted(day, columns[i]) for i in indices[10:])
+			if amounts.bad or dates_seen.bad:
+				break
+			texts = list(zip(*map(getter, body), strict=True))
+			codes, document_numbers, wallets, motives = texts[0], texts[1], texts[2], texts[3]
+			keys = list(map(key_from_detail, body)) if key_from_detail else texts[4]
+			docs = list(map(cut_document, body))
+			if check_document:
+				for number, doc in enumerate(docs, first + 1):
+					if doc.strip(" 0"):
+						found_document = found_document or doc.strip()
+						found_checked |= check_header(
+							expected, bank, doc, (number, doc_column), "", (number, 1)
+						)
+			elif not found_document and "".join(docs).strip(" 0"):
+				found_document = next(doc.strip() for doc in docs if doc.strip(" 0"))
+			pairs = list(zip(codes, motives, strict=True))
+			for pair in set(pairs).difference(explained):
+				explained[pair] = describe(occurrences, pair[0], pair[1], motive_size, statuses)
+			status, reason, text, reason_codes = zip(*map(explained.__getitem__, pairs), strict=True)
+			done += map(
+				RetornoItem, keys, codes, status, reason, title, paid, fees, credit, paid_on,
+				range(first + 1, first + 1 + len(body)), text, reason_codes, map(str.strip, document_numbers), due,
+				interest, discount, rebate, net, other_expenses, map(str.strip, wallets), other_credits, iof,
+			)  # fmt: skip
+		else:
+			profile.check_trailer(lines[-1], n_lines, n_lines - 2, n_lines, False)
+			if not found_checked:
+				raise nothing_checked(1)
+			company_name = header[profile.H_COMPANY[0] : profile.H_COMPANY[1]].strip()
+			return Retorno(bank, sequence, generated_on, done, found_document, 400, company_name, agreement)
 	for index in range(1, n_lines):
 		line = lines[index]
 		number = index + 1

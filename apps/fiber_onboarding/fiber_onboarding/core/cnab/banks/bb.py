@@ -402,6 +402,8 @@ class BB400(Profile400):
 		due = title.item.due_date
 		return [(_FINE_400, {"fine_date": ddmmyy(day_after(due)), "fine_value": int(title.fine * 100)})]
 
+	DETAIL_DOCUMENT = (0, 0)  # the reader cuts "" (what detail_document returns) with the other fields
+
 	def detail_document(self, line):
 		return ""  # CBR643: positions 2-17 of the retorno are zeros
 
