@@ -29,6 +29,7 @@ from fiber_onboarding.fiber_billing.boleto_service.bank_payments import apply_ba
 from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import (
 	finance_recipients,
 	raise_finance_exception,
+	reject_registration,
 )
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
@@ -194,16 +195,7 @@ def _reject(boleto, message: str):
 	boleto.api_state = ""
 	boleto.api_next_retry = None
 	boleto.api_message = message
-	boleto.status = BoletoStatus.REJECTED
-	boleto.rejection_reason = message
-	boleto.save(ignore_permissions=True)
-	raise_finance_exception(
-		"Rejected Registration",
-		nosso_numero=boleto.nosso_numero,
-		boleto=boleto,
-		expected_amount=boleto.amount,
-		detail=_("The bank rejected the registration: {0}").format(message or "-"),
-	)
+	reject_registration(boleto, message)
 	return boleto
 
 

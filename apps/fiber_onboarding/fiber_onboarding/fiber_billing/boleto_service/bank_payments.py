@@ -25,7 +25,7 @@ from fiber_onboarding.adapters.banks.inter_webhook import ReplayGuard, parse_int
 from fiber_onboarding.core.bankapi import BankApiError
 from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import raise_finance_exception
-from fiber_onboarding.fiber_billing.boleto_service.payment import mark_paid
+from fiber_onboarding.fiber_billing.boleto_service.payment import mark_paid, payment_problem
 from fiber_onboarding.fiber_billing.boleto_service.shared import BOLETO, OPEN_STATUSES, lock_boleto, money
 
 NOTICE = "Fiber Bank Notice"
@@ -51,21 +51,17 @@ def apply_bank_answer(boleto, result) -> str:
 		frappe.db.set_value(BOLETO, boleto.name, "bank_state", result.bank_status, update_modified=False)
 	if result.status != "paid":
 		return "Unchanged"
-	status = frappe.db.get_value(BOLETO, boleto.name, "status")
-	if status == BoletoStatus.PAID:
-		return "Already Paid"
 	boleto = frappe.get_doc(BOLETO, boleto.name)
+	status = boleto.status
 	received = money(result.paid_amount) if result.paid_amount is not None else None
 	expected = money(boleto.amount)
 	paid_on = getdate(result.paid_on or nowdate())
-	if status == BoletoStatus.CANCELLED:
-		problem = ("Cancelled Boleto Paid", _("The bank reports a payment for a cancelled boleto."))
-	elif received is None:
+	if received is None and status != BoletoStatus.PAID:
 		problem = ("Amount Mismatch", _("The bank reports the title paid without the amount received."))
-	elif received != expected:
-		problem = ("Amount Mismatch", _("Paid {0}, expected {1}.").format(received, expected))
-	else:
-		problem = None
+	else:  # the rule every bank path shares (cancelled boleto or case, paid by hand, amount)
+		problem = payment_problem(boleto, status, received, expected)
+	if problem is None and status == BoletoStatus.PAID:
+		return "Already Paid"
 	if problem:
 		kind, detail = problem
 		if frappe.db.exists("Fiber Finance Exception", {"boleto": boleto.name, "exception_type": kind}):

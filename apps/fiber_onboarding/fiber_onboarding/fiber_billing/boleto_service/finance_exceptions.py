@@ -6,6 +6,7 @@ from decimal import Decimal
 import frappe
 from frappe import _
 
+from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.shared import SETTINGS
 from fiber_onboarding.utils.mail import send_once, staff_recipients
 
@@ -25,6 +26,22 @@ def raise_finance_exception(exception_type: str, *, boleto=None, **values) -> st
 	doc.insert(ignore_permissions=True)
 	notify_finance(doc)
 	return doc.name
+
+
+def reject_registration(boleto, reason: str | None, **where) -> str:
+	"""The bank refused the title (CNAB retorno or API): the boleto Rejected with the bank's reason, and Finance
+	told. ``where`` says where the answer came from (retorno and line)."""
+	boleto.status = BoletoStatus.REJECTED
+	boleto.rejection_reason = reason
+	boleto.save(ignore_permissions=True)
+	return raise_finance_exception(
+		"Rejected Registration",
+		nosso_numero=boleto.nosso_numero,
+		boleto=boleto,
+		expected_amount=boleto.amount,
+		detail=_("The bank rejected the registration: {0}").format(reason or "-"),
+		**where,
+	)
 
 
 def finance_recipients() -> list[str]:

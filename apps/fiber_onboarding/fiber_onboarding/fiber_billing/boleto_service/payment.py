@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from fiber_onboarding.adapters import erpnext_accounting as accounting
+from fiber_onboarding.core import process as p
 from fiber_onboarding.core.process import BoletoStatus
 from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	BOLETO,
@@ -20,6 +21,40 @@ from fiber_onboarding.fiber_billing.boleto_service.shared import (
 	money,
 )
 from fiber_onboarding.permissions import require_roles
+
+
+def case_cancelled(boleto) -> bool:
+	"""The boleto's onboarding case was cancelled by staff (its flag or its derived stage)."""
+	if not boleto.onboarding:
+		return False
+	values = frappe.db.get_value(p.CASE, boleto.onboarding, ["cancelled", "stage"], as_dict=True)
+	return bool(values and (values.cancelled or values.stage == p.Stage.CANCELLED))
+
+
+def payment_problem(boleto, status, received, expected) -> tuple[str, str] | None:
+	"""(exception type, detail) when the bank's payment cannot be applied to the boleto as it stands, else None;
+	the one rule of every bank path (CNAB retorno, bank API). A boleto Paid by the bank gives None: "Already Paid"."""
+	if status == BoletoStatus.PAID:
+		if boleto.payment_source != "Manual" or frappe.db.exists(
+			"Fiber Finance Exception", {"boleto": boleto.name, "exception_type": "Already Paid Manually"}
+		):
+			return None  # paid by the bank, or this bank payment was reported once already: "Already Paid"
+		return (
+			"Already Paid Manually",
+			_(
+				"The bank reports the payment of a boleto Finance already marked as paid by hand ({0})."
+			).format(boleto.payment_entry or "-"),
+		)
+	if status == BoletoStatus.CANCELLED:
+		return ("Cancelled Boleto Paid", _("The bank reports a payment for a cancelled boleto."))
+	if case_cancelled(boleto):
+		return (
+			"Cancelled Case Paid",
+			_("The bank reports a payment for the boleto of a cancelled onboarding case."),
+		)
+	if received != expected:
+		return ("Amount Mismatch", _("Paid {0}, expected {1}.").format(received, expected))
+	return None
 
 
 def mark_paid(boleto, amount: Decimal, paid_on, credit_date, source: str):

@@ -9,10 +9,12 @@ from frappe import _
 from frappe.utils import getdate, nowdate
 
 from fiber_onboarding.core import cnab
-from fiber_onboarding.core import process as p
 from fiber_onboarding.core.process import BoletoStatus
-from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import raise_finance_exception
-from fiber_onboarding.fiber_billing.boleto_service.payment import mark_paid
+from fiber_onboarding.fiber_billing.boleto_service.finance_exceptions import (
+	raise_finance_exception,
+	reject_registration,
+)
+from fiber_onboarding.fiber_billing.boleto_service.payment import mark_paid, payment_problem
 from fiber_onboarding.fiber_billing.boleto_service.shared import BOLETO, lock_boleto, money
 
 # outcomes that skip a line without an exception, and those that count as registered / rejected / paid
@@ -155,65 +157,22 @@ def _apply_registered(boleto, status, item) -> dict:
 def _apply_rejected(retorno, boleto, status, item) -> dict:
 	if status not in (BoletoStatus.DRAFT, BoletoStatus.SUBMITTED):
 		return _row(item, boleto=boleto.name, outcome="Ignored", detail=_("Already {0}.").format(_(status)))
-	boleto.status = BoletoStatus.REJECTED
-	boleto.rejection_reason = item.reason or item.occurrence_text or item.occurrence_code
-	boleto.save(ignore_permissions=True)
-	exc = raise_finance_exception(
-		"Rejected Registration",
-		retorno=retorno.name,
-		line_number=item.line_number,
-		nosso_numero=boleto.nosso_numero,
-		boleto=boleto,
-		expected_amount=boleto.amount,
-		detail=_("The bank rejected the registration: {0}").format(boleto.rejection_reason or "-"),
-	)
+	reason = item.reason or item.occurrence_text or item.occurrence_code
+	exc = reject_registration(boleto, reason, retorno=retorno.name, line_number=item.line_number)
 	return _row(
 		item, boleto=boleto.name, outcome="Rejected", finance_exception=exc, detail=boleto.rejection_reason
 	)
-
-
-def case_cancelled(boleto) -> bool:
-	"""The boleto's onboarding case was cancelled by staff (its flag or its derived stage)."""
-	if not boleto.onboarding:
-		return False
-	values = frappe.db.get_value(p.CASE, boleto.onboarding, ["cancelled", "stage"], as_dict=True)
-	return bool(values and (values.cancelled or values.stage == p.Stage.CANCELLED))
-
-
-def _paid_problem(boleto, status, received, expected):
-	"""(exception type, detail) when this payment cannot be applied to the boleto as it stands, else None."""
-	if status == BoletoStatus.PAID:
-		if boleto.payment_source != "Manual" or frappe.db.exists(
-			"Fiber Finance Exception", {"boleto": boleto.name, "exception_type": "Already Paid Manually"}
-		):
-			return None  # paid by the bank, or this bank payment was reported once already: "Already Paid"
-		return (
-			"Already Paid Manually",
-			_("The bank reports the payment of a boleto Finance already marked as paid by hand ({0})."),
-		)
-	if status == BoletoStatus.CANCELLED:
-		return ("Cancelled Boleto Paid", _("The bank reports a payment for a cancelled boleto."))
-	if case_cancelled(boleto):
-		return (
-			"Cancelled Case Paid",
-			_("The bank reports a payment for the boleto of a cancelled onboarding case."),
-		)
-	if received != expected:
-		return ("Amount Mismatch", _("Paid {0}, expected {1}.").format(received, expected))
-	return None
 
 
 def _apply_paid(retorno, boleto, status, item) -> dict:
 	received = money(item.amount_paid or 0)
 	expected = money(boleto.amount)
 	credit_date = item.credit_date or item.payment_date or getdate(nowdate())
-	problem = _paid_problem(boleto, status, received, expected)
+	problem = payment_problem(boleto, status, received, expected)
 	if problem is None and status == BoletoStatus.PAID:
 		return _row(item, boleto=boleto.name, outcome="Already Paid", payment_entry=boleto.payment_entry)
 	if problem:
 		kind, detail = problem
-		if kind == "Already Paid Manually":
-			detail = detail.format(boleto.payment_entry or "-")
 		# the same payment sent again in another file: the exception Finance already has, not a second one
 		exc = _reported(kind, boleto.name, received, credit_date) or raise_finance_exception(
 			kind,
