@@ -11,6 +11,7 @@ import frappe
 from frappe.utils import now_datetime, set_request
 
 from fiber_onboarding.api import bank_api, bank_webhook
+from fiber_onboarding.fiber_billing import boleto_service
 from fiber_onboarding.fiber_billing.boleto_service import bank_api_setup, bank_payments
 from fiber_onboarding.tests.bank_api_factory import SimulatorTestCase
 
@@ -76,6 +77,40 @@ class TestBankApiPayments(SimulatorTestCase):
 		self.assertEqual(self.status(boleto), "Registered")
 		self.assertEqual(frappe.db.count("Fiber Finance Exception", {"boleto": boleto.name}), 1)
 		self.assertEqual(self.payment_entries(boleto), [])
+
+	def test_bb_payment_for_a_cancelled_case_is_recorded_for_finance_not_applied(self):
+		# the same rule as the CNAB retorno (payment.payment_problem): money that arrived is recorded, the
+		# cancelled case's project is not moved, and the next query adds nothing
+		case, boleto = self.issue("1500.00")
+		case.reload()
+		case.cancelled = 1
+		case.cancel_reason = "Cliente desistiu"
+		case.save(ignore_permissions=True)
+		self.sim.bb.pay(boleto.bank_reference)
+		self.assertEqual(bank_payments.poll_bank_payments().get(boleto.name), "Cancelled Case Paid")
+		self.assertEqual(bank_payments.poll_bank_payments().get(boleto.name), "Cancelled Case Paid")
+		self.assertEqual(self.status(boleto), "Registered")
+		self.assertEqual(
+			frappe.db.count(
+				"Fiber Finance Exception", {"boleto": boleto.name, "exception_type": "Cancelled Case Paid"}
+			),
+			1,
+		)
+		self.assertEqual(self.payment_entries(boleto), [])
+
+	def test_payment_by_hand_then_by_the_bank_is_reported_once(self):
+		_case, boleto = self.issue("1500.00")
+		boleto_service.mark_paid_manually(boleto.name, 1500, frappe.utils.nowdate())
+		boleto.reload()
+		self.assertEqual(bank_payments.apply_bank_answer(boleto, _paid(boleto)), "Already Paid Manually")
+		self.assertEqual(bank_payments.apply_bank_answer(boleto, _paid(boleto)), "Already Paid")
+		self.assertEqual(
+			frappe.db.count(
+				"Fiber Finance Exception", {"boleto": boleto.name, "exception_type": "Already Paid Manually"}
+			),
+			1,
+		)
+		self.assertEqual(len(self.payment_entries(boleto)), 1)
 
 	def test_bank_down_during_the_query_changes_nothing(self):
 		_case, boleto = self.issue("800.00")
